@@ -13,7 +13,7 @@
 -- in each template (here: a fuel valve that can leak gas) and set the
 -- product and lots:
 --   tocsin open recall --audience buyers.csv \
---     --set recall_product="TrailBlaze TS-200 camp stove" \
+--     --set model="TrailBlaze TS-200" \
 --     --set lots="TS200-2407, TS200-2408, TS200-2409"
 
 playbook {
@@ -21,9 +21,9 @@ playbook {
   title = "Product safety recall",
   summary = "A product we sold is unsafe. Stop use at once, refund in full, remind until closed.",
   params = {
-    recall_product = param.string {
-      default = "TrailBlaze TS-200 camp stove",
-      doc = "the recalled product as customers know it (used in public posts)",
+    model = param.string {
+      default = "TrailBlaze TS-200",
+      doc = "the recalled model as printed on the product (public posts add the product type in each language)",
     },
     lots = param.string {
       default = "TS200-2407, TS200-2408, TS200-2409",
@@ -213,10 +213,10 @@ The {{brand_name}} team
 -- so they use the parameters, never the audience columns.
 template "public" {
   en = {
-    banner = [[<p><strong>Safety recall: {{recall_product}}.</strong> Affected lots: {{lots}}. Please stop using it now: the fuel valve can leak gas and catch fire. This is our mistake and we are sorry. Every owner gets a full refund. Next update by {{next_update|datetime}}. <a href="{{status_url}}">Check your lot number</a></p>]],
-    subject = "Safety recall: {{recall_product}}",
+    banner = [[<p><strong>Safety recall: {{model}} camp stove.</strong> Affected lots: {{lots}}. Please stop using it now: the fuel valve can leak gas and catch fire. This is our mistake and we are sorry. Every owner gets a full refund. Next update by {{next_update|datetime}}. <a href="{{status_url}}">Check your lot number</a></p>]],
+    subject = "Safety recall: {{model}} camp stove",
     text = [[
-Affected lots: {{lots}}. If your {{recall_product}} is from one of these lots, please stop using it now. The fuel valve can leak gas, and the gas can catch fire. This is our mistake and we are sorry.
+Affected lots: {{lots}}. If your {{model}} camp stove is from one of these lots, please stop using it now. The fuel valve can leak gas, and the gas can catch fire. This is our mistake and we are sorry.
 
 We are contacting every customer who bought one. Every owner gets a full refund, and nobody needs to send the stove back first.
 
@@ -226,10 +226,10 @@ We will post the next update here by {{next_update|datetime}}. Full details: <{{
 ]],
   },
   ["zh-TW"] = {
-    banner = [[<p><strong>安全回收通知：{{recall_product}}。</strong>受影響批號：{{lots}}。請立即停止使用，瓦斯閥可能漏氣起火。這是我們的錯，我們非常抱歉。每一位購買者都能獲得全額退款。下次更新時間：{{next_update|datetime}}。<a href="{{status_url}}">核對您的批號</a></p>]],
-    subject = "安全回收通知：{{recall_product}}",
+    banner = [[<p><strong>安全回收通知：{{model}} 露營爐。</strong>受影響批號：{{lots}}。請立即停止使用，瓦斯閥可能漏氣起火。這是我們的錯，我們非常抱歉。每一位購買者都能獲得全額退款。下次更新時間：{{next_update|datetime}}。<a href="{{status_url}}">核對您的批號</a></p>]],
+    subject = "安全回收通知：{{model}} 露營爐",
     text = [[
-受影響批號：{{lots}}。如果您的 {{recall_product}} 是這些批號之一，請立即停止使用。瓦斯閥可能漏氣，漏出的瓦斯可能起火。這是我們的錯，我們非常抱歉。
+受影響批號：{{lots}}。如果您的 {{model}} 露營爐是這些批號之一，請立即停止使用。瓦斯閥可能漏氣，漏出的瓦斯可能起火。這是我們的錯，我們非常抱歉。
 
 我們正在聯絡每一位購買的顧客。每一位購買者都能獲得全額退款，而且不必先寄回爐具。
 
@@ -239,10 +239,10 @@ We will post the next update here by {{next_update|datetime}}. Full details: <{{
 ]],
   },
   ["zh-CN"] = {
-    banner = [[<p><strong>安全召回通知：{{recall_product}}。</strong>受影响批号：{{lots}}。请立即停止使用，燃气阀可能漏气起火。这是我们的错，我们非常抱歉。每一位购买者都能获得全额退款。下次更新时间：{{next_update|datetime}}。<a href="{{status_url}}">核对您的批号</a></p>]],
-    subject = "安全召回通知：{{recall_product}}",
+    banner = [[<p><strong>安全召回通知：{{model}} 露营炉。</strong>受影响批号：{{lots}}。请立即停止使用，燃气阀可能漏气起火。这是我们的错，我们非常抱歉。每一位购买者都能获得全额退款。下次更新时间：{{next_update|datetime}}。<a href="{{status_url}}">核对您的批号</a></p>]],
+    subject = "安全召回通知：{{model}} 露营炉",
     text = [[
-受影响批号：{{lots}}。如果您的 {{recall_product}} 是这些批号之一，请立即停止使用。燃气阀可能漏气，漏出的燃气可能起火。这是我们的错，我们非常抱歉。
+受影响批号：{{lots}}。如果您的 {{model}} 露营炉是这些批号之一，请立即停止使用。燃气阀可能漏气，漏出的燃气可能起火。这是我们的错，我们非常抱歉。
 
 我们正在联系每一位购买的客户。每一位购买者都能获得全额退款，而且不必先寄回炉具。
 
@@ -255,13 +255,13 @@ We will post the next update here by {{next_update|datetime}}. Full details: <{{
 
 template "social" {
   en = {
-    social = "Safety recall: stop using the {{recall_product}}, lots {{lots}}. It can leak gas and catch fire. This is our mistake and we are sorry. Full refunds. Next update by {{next_update|datetime}}: {{status_url}}",
+    social = "Safety recall: stop using the {{model}} camp stove, lots {{lots}}. It can leak gas and catch fire. This is our mistake and we are sorry. Full refunds. Next update by {{next_update|datetime}}: {{status_url}}",
   },
   ["zh-TW"] = {
-    social = "安全回收通知：請立即停止使用 {{recall_product}}。受影響批號：{{lots}}。瓦斯閥可能漏氣起火。這是我們的錯，我們非常抱歉。每一位購買者都能獲得全額退款。下次更新：{{next_update|datetime}}。詳情：{{status_url}}",
+    social = "安全回收通知：請立即停止使用 {{model}} 露營爐。受影響批號：{{lots}}。瓦斯閥可能漏氣起火。這是我們的錯，我們非常抱歉。每一位購買者都能獲得全額退款。下次更新：{{next_update|datetime}}。詳情：{{status_url}}",
   },
   ["zh-CN"] = {
-    social = "安全召回通知：请立即停止使用 {{recall_product}}。受影响批号：{{lots}}。燃气阀可能漏气起火。这是我们的错，我们非常抱歉。每一位购买者都能获得全额退款。下次更新：{{next_update|datetime}}。详情：{{status_url}}",
+    social = "安全召回通知：请立即停止使用 {{model}} 露营炉。受影响批号：{{lots}}。燃气阀可能漏气起火。这是我们的错，我们非常抱歉。每一位购买者都能获得全额退款。下次更新：{{next_update|datetime}}。详情：{{status_url}}",
   },
 }
 
@@ -407,10 +407,10 @@ The {{brand_name}} team
 
 template "public-closing" {
   en = {
-    banner = [[<p><strong>Safety recall: {{recall_product}}.</strong> Affected lots: {{lots}}. If you still have one, please stop using it. We are sorry we sold it. Returns stay open with no end date, and we answer every question within 24 hours. <a href="{{status_url}}">Details</a></p>]],
-    subject = "Recall update: {{recall_product}} returns stay open",
+    banner = [[<p><strong>Safety recall: {{model}} camp stove.</strong> Affected lots: {{lots}}. If you still have one, please stop using it. We are sorry we sold it. Returns stay open with no end date, and we answer every question within 24 hours. <a href="{{status_url}}">Details</a></p>]],
+    subject = "Recall update: {{model}} camp stove returns stay open",
     text = [[
-We have now contacted every customer who bought a {{recall_product}} from the affected lots ({{lots}}). We are sorry again that we sold a product that was not safe.
+We have now contacted every customer who bought a {{model}} camp stove from the affected lots ({{lots}}). We are sorry again that we sold a product that was not safe.
 
 If you still have one, please stop using it. Returns stay open with no end date, and every owner gets a full refund.
 
@@ -418,10 +418,10 @@ We will answer every question within 24 hours: <{{support_url}}>
 ]],
   },
   ["zh-TW"] = {
-    banner = [[<p><strong>安全回收通知：{{recall_product}}。</strong>受影響批號：{{lots}}。如果還在您手上，請停止使用。賣出不安全的產品，我們很抱歉。退貨沒有截止日期，任何問題我們都會在24小時內回覆。<a href="{{status_url}}">查看詳情</a></p>]],
-    subject = "回收最新消息：{{recall_product}} 仍可隨時退回",
+    banner = [[<p><strong>安全回收通知：{{model}} 露營爐。</strong>受影響批號：{{lots}}。如果還在您手上，請停止使用。賣出不安全的產品，我們很抱歉。退貨沒有截止日期，任何問題我們都會在24小時內回覆。<a href="{{status_url}}">查看詳情</a></p>]],
+    subject = "回收最新消息：{{model}} 露營爐仍可隨時退回",
     text = [[
-我們已經聯絡了每一位購買受影響 {{recall_product}} 的顧客。受影響批號：{{lots}}。賣出不安全的產品，我們再次說聲抱歉。
+我們已經聯絡了每一位購買受影響 {{model}} 露營爐的顧客。受影響批號：{{lots}}。賣出不安全的產品，我們再次說聲抱歉。
 
 如果產品還在您手上，請停止使用。退貨沒有截止日期，每一位購買者都能獲得全額退款。
 
@@ -429,10 +429,10 @@ We will answer every question within 24 hours: <{{support_url}}>
 ]],
   },
   ["zh-CN"] = {
-    banner = [[<p><strong>安全召回通知：{{recall_product}}。</strong>受影响批号：{{lots}}。如果还在您手上，请停止使用。卖出不安全的产品，我们很抱歉。退货没有截止日期，任何问题我们都会在24小时内回复。<a href="{{status_url}}">查看详情</a></p>]],
-    subject = "召回最新消息：{{recall_product}} 仍可随时退回",
+    banner = [[<p><strong>安全召回通知：{{model}} 露营炉。</strong>受影响批号：{{lots}}。如果还在您手上，请停止使用。卖出不安全的产品，我们很抱歉。退货没有截止日期，任何问题我们都会在24小时内回复。<a href="{{status_url}}">查看详情</a></p>]],
+    subject = "召回最新消息：{{model}} 露营炉仍可随时退回",
     text = [[
-我们已经联系了每一位购买受影响 {{recall_product}} 的客户。受影响批号：{{lots}}。卖出不安全的产品，我们再次说声抱歉。
+我们已经联系了每一位购买受影响 {{model}} 露营炉的客户。受影响批号：{{lots}}。卖出不安全的产品，我们再次说声抱歉。
 
 如果产品还在您手上，请停止使用。退货没有截止日期，每一位购买者都能获得全额退款。
 

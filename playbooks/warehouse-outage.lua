@@ -384,7 +384,7 @@ The {{brand_name}} team
     sms = "{{brand_name}}: Our warehouse is working again and order {{order_id}} should ship within 24 hours. Sorry for the wait. We have added a {{credit|money}} credit to your account. Track it: {{tracking_url}}",
   },
   ["zh-TW"] = {
-    subject = "訂單 {{order_id}} 恢復出貨，並附上 {{credit|money}} 購物金",
+    subject = "訂單 {{order_id}} 即將出貨，{{credit|money}} 購物金已存入您的帳戶",
     text = [[
 {{name}}您好：
 
@@ -392,7 +392,7 @@ The {{brand_name}} team
 
 讓您等了這麼久，我們很抱歉。為了表達歉意，我們已在您的帳戶存入 {{credit|money}} 購物金。購物金已經可以使用，下次結帳時會自動折抵。
 
-**接下來**：訂單離開倉庫時，您會收到出貨通知信和物流追蹤號碼。您也可以在這裡查看訂單：<{{tracking_url}}>
+**接下來**：訂單離開倉庫時，您會收到出貨通知信和包裹追蹤號碼。您也可以在這裡查看訂單：<{{tracking_url}}>
 
 如果還有任何問題，請直接回覆這封信，專人會在24小時內回覆您。
 
@@ -403,7 +403,7 @@ The {{brand_name}} team
     sms = "【{{brand_name}}】倉庫已恢復運作，您的訂單 {{order_id}} 預計在24小時內出貨。讓您久等了，很抱歉。我們已在您的帳戶存入 {{credit|money}} 購物金。查詢訂單：{{tracking_url}}",
   },
   ["zh-CN"] = {
-    subject = "订单 {{order_id}} 恢复发货，并附上 {{credit|money}} 购物金",
+    subject = "订单 {{order_id}} 即将发货，{{credit|money}} 购物金已存入您的账户",
     text = [[
 {{name}}您好：
 
@@ -411,7 +411,7 @@ The {{brand_name}} team
 
 让您等了这么久，我们很抱歉。为了表达歉意，我们已在您的账户存入 {{credit|money}} 购物金。购物金现在就能使用，下次结账时会自动抵扣。
 
-**接下来**：订单离开仓库时，您会收到发货通知邮件和物流单号。您也可以在这里查看订单：<{{tracking_url}}>
+**接下来**：订单离开仓库时，您会收到发货通知邮件和包裹追踪号码。您也可以在这里查看订单：<{{tracking_url}}>
 
 如果还有任何问题，请直接回复这封邮件，专人会在24小时内回复您。
 
