@@ -70,7 +70,10 @@ static int grow(struct tocsin_buf *b, size_t extra)
 
 void tocsin_buf_add(struct tocsin_buf *b, const void *p, size_t n)
 {
-    if (grow(b, n))
+    /* the common case - room already, under the cap - without a call */
+    if (!(b->cap && n < b->cap - b->len && !b->failed &&
+          (!b->max || b->len + n <= b->max)) &&
+        grow(b, n))
         return;
     if (n)
         memcpy(b->ptr + b->len, p, n);
@@ -85,7 +88,12 @@ void tocsin_buf_adds(struct tocsin_buf *b, const char *s)
 
 void tocsin_buf_addc(struct tocsin_buf *b, char c)
 {
-    tocsin_buf_add(b, &c, 1);
+    if (!(b->cap && b->len + 1 < b->cap && !b->failed &&
+          (!b->max || b->len + 1 <= b->max)) &&
+        grow(b, 1))
+        return;
+    b->ptr[b->len++] = c;
+    b->ptr[b->len] = '\0';
 }
 
 void tocsin_buf_vaddf(struct tocsin_buf *b, const char *fmt, va_list ap)

@@ -26,6 +26,13 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"init", tocsin_cmd_init, "init [DIR]",
+     "create a workspace: git repository, config, playbooks, audit branch"},
+    {"check", tocsin_cmd_check, "check [PLAYBOOK...] [--json]",
+     "validate config, playbooks and templates"},
+    {"plan", tocsin_cmd_plan,
+     "plan PLAYBOOK --audience FILE [--set K=V]... [--start TIME] [--json]",
+     "show what would be sent to whom, when, on which channel"},
     {"help", NULL, "help", "show this help"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

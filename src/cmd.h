@@ -40,4 +40,43 @@ int tocsin_cli_usage(const char *cmd, const char *fmt, ...)
 /* The usage line of command 'name'. */
 const char *tocsin_cli_usage_line(const char *name);
 
+/* Everything a command that reads a playbook needs, loaded and checked. */
+struct tocsin_playbook;
+struct tocsin_config;
+struct tocsin_workspace;
+struct tocsin_param_set;
+
+struct tocsin_loaded {
+    struct tocsin_workspace *ws;   /* NULL outside a workspace */
+    struct tocsin_config *cfg;
+    struct tocsin_playbook *pb;    /* NULL until a playbook is loaded */
+    struct tocsin_diags diags;     /* every finding so far */
+};
+
+/* Open the workspace (required unless 'optional') and load its config.
+ * Findings accumulate in l->diags, unprinted, and TOCSIN_EINPUT is
+ * returned when they hold an error; any other failure is printed and its
+ * exit code returned. */
+int tocsin_cli_load_config(struct tocsin_loaded *l, struct tocsin_cli *cli,
+                           int optional);
+
+/* Resolve and load the playbook 'arg' with the --set overrides, compile its
+ * templates and check its placeholders against 'columns' (NULL: the sample
+ * recipient). Findings accumulate in l->diags; returns 0 or
+ * TOCSIN_EINPUT/TOCSIN_ERUNTIME (the findings are not printed). */
+int tocsin_cli_load_playbook(struct tocsin_loaded *l, const char *arg,
+                             const struct tocsin_param_set *sets,
+                             size_t n_sets, const char *const *columns,
+                             size_t n_columns, struct tocsin_error *err);
+
+void tocsin_loaded_cleanup(struct tocsin_loaded *l);
+
+/* Parse "K=V" into a param set; returns 0 or prints a usage error. */
+int tocsin_cli_parse_set(struct tocsin_param_set *out, const char *cmd,
+                         const char *arg);
+
+/* Print a diagnostics list as the editor-friendly JSON document
+ * {"diagnostics": [...], "errors": N, "warnings": N} on stdout. */
+void tocsin_cli_diags_json(const struct tocsin_diags *d);
+
 #endif

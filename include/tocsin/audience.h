@@ -63,8 +63,10 @@ struct tocsin_audience_opts {
     size_t max_fields;  /* columns; default 1024 */
     size_t max_rows;    /* 0: unlimited */
     int check_dup_ids;  /* default 1 (set by TOCSIN_AUDIENCE_OPTS_INIT) */
+    int require_id;     /* default 1: an 'id' column in every row */
+    size_t block;       /* read size in bytes; default 64 KiB */
 };
-#define TOCSIN_AUDIENCE_OPTS_INIT {1 << 20, 1024, 0, 1}
+#define TOCSIN_AUDIENCE_OPTS_INIT {1 << 20, 1024, 0, 1, 1, 0}
 
 struct tocsin_audience_stats {
     size_t rows;

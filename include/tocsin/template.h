@@ -26,8 +26,11 @@ struct tocsin_tpl;
 enum tocsin_escape {
     TOCSIN_ESC_NONE,   /* text, sms, social: values as they are */
     TOCSIN_ESC_HTML,   /* html, banner, status: & " < > escaped (and ') */
-    TOCSIN_ESC_HEADER  /* subject: CR, LF, NUL and other controls in values
+    TOCSIN_ESC_HEADER, /* subject: CR, LF, NUL and other controls in values
                           become spaces; the result is folded to one line */
+    TOCSIN_ESC_MARKDOWN /* text that cmark turns into HTML: values have
+                           CommonMark's special characters backslash-escaped,
+                           so data can add no links, emphasis or markup */
 };
 
 /* A scope is either a JSON object (params, built-ins, the sample, the

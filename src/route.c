@@ -1,0 +1,186 @@
+/*
+ * route.c - per-recipient channel choice. Pure functions over the wave, the
+ * config and a recipient's columns, so plan, open and run agree.
+ */
+#include "tocsin/route.h"
+
+#include <string.h>
+
+enum tocsin_channel_kind tocsin_channel_kind(const struct tocsin_config *cfg,
+                                             const char *channel)
+{
+    const struct tocsin_channel_cfg *ch =
+        cfg ? tocsin_config_channel(cfg, channel) : NULL;
+
+    if (ch && ch->provider) {
+        if (!strcmp(ch->provider, "smtp"))
+            return TOCSIN_CH_EMAIL;
+        if (!strcmp(ch->provider, "twilio"))
+            return TOCSIN_CH_SMS;
+    }
+    if (!strcmp(channel, "email"))
+        return TOCSIN_CH_EMAIL;
+    if (!strcmp(channel, "sms"))
+        return TOCSIN_CH_SMS;
+    if (!strcmp(channel, "tasks"))
+        return TOCSIN_CH_TASK;
+    return TOCSIN_CH_BROADCAST;
+}
+
+const char *const *tocsin_channel_parts(const char *channel, const char **tmp)
+{
+    static const char *const email[] = {"subject", "text", NULL};
+    static const char *const sms[] = {"sms", NULL};
+    static const char *const social[] = {"social", NULL};
+    static const char *const banner[] = {"banner", NULL};
+    static const char *const status[] = {"status", "text", NULL};
+    static const char *const tasks[] = {"call", NULL};
+
+    if (!strcmp(channel, "email"))
+        return email;
+    if (!strcmp(channel, "sms"))
+        return sms;
+    if (!strcmp(channel, "social"))
+        return social;
+    if (!strcmp(channel, "banner"))
+        return banner;
+    if (!strcmp(channel, "status"))
+        return status;
+    if (!strcmp(channel, "tasks"))
+        return tasks;
+    /* any other channel: a part named after it, else the plain text; the
+     * caller provides three slots */
+    tmp[0] = channel;
+    tmp[1] = "text";
+    tmp[2] = NULL;
+    return tmp;
+}
+
+/* Compare the token [s, s+n) to 'name'. */
+static int tok_eq(const char *s, size_t n, const char *name)
+{
+    return strlen(name) == n && !strncmp(s, name, n);
+}
+
+int tocsin_prefs_opted_out(const char *prefs, const char *name)
+{
+    const char *p = prefs;
+
+    while (p && *p) {
+        const char *e = strchr(p, ';');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+
+        if (n > 1 && p[0] == '-' && tok_eq(p + 1, n - 1, name))
+            return 1;
+        p = e ? e + 1 : NULL;
+    }
+    return 0;
+}
+
+int tocsin_prefs_position(const char *prefs, const char *name)
+{
+    const char *p = prefs;
+    int pos = 0;
+
+    while (p && *p) {
+        const char *e = strchr(p, ';');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+
+        if (n && p[0] != '-') {
+            if (tok_eq(p, n, name))
+                return pos;
+            pos++;
+        }
+        p = e ? e + 1 : NULL;
+    }
+    return -1;
+}
+
+static enum tocsin_route_skip can_receive(const struct tocsin_config *cfg,
+                                          const char *channel,
+                                          const char *prefs, int has_email,
+                                          int has_phone)
+{
+    if (tocsin_prefs_opted_out(prefs, channel))
+        return TOCSIN_SKIP_OPTED_OUT;
+    switch (tocsin_channel_kind(cfg, channel)) {
+    case TOCSIN_CH_EMAIL:
+        return has_email ? TOCSIN_SKIP_NONE : TOCSIN_SKIP_NO_ADDRESS;
+    case TOCSIN_CH_SMS:
+        return has_phone ? TOCSIN_SKIP_NONE : TOCSIN_SKIP_NO_ADDRESS;
+    default:
+        return TOCSIN_SKIP_NONE;
+    }
+}
+
+void tocsin_route_recipient(struct tocsin_route *out,
+                            const struct tocsin_config *cfg,
+                            const struct tocsin_wave *w, const char *prefs,
+                            int has_email, int has_phone)
+{
+    size_t i, n = w->n_channels < TOCSIN_ROUTE_MAX ? w->n_channels
+                                                   : TOCSIN_ROUTE_MAX;
+    int order[TOCSIN_ROUTE_MAX];
+
+    out->n = 0;
+    for (i = 0; i < TOCSIN_ROUTE_MAX; i++)
+        out->skip[i] = TOCSIN_SKIP_NONE;
+    for (i = 0; i < n; i++) {
+        const char *c = w->channels[i];
+
+        order[i] = (int)i;
+        if (tocsin_channel_kind(cfg, c) == TOCSIN_CH_BROADCAST)
+            continue;
+        out->skip[i] = can_receive(cfg, c, prefs, has_email, has_phone);
+    }
+    if (w->first) {
+        /* stable sort of the wave's channels by the recipient's preference
+         * position; channels it does not list keep the wave's order after
+         * the ones it does */
+        size_t a, b;
+
+        for (a = 1; a < n; a++) {
+            int t = order[a];
+            int pt = tocsin_prefs_position(prefs, w->channels[t]);
+
+            for (b = a; b > 0; b--) {
+                int pb = tocsin_prefs_position(prefs, w->channels[order[b - 1]]);
+
+                if (pt < 0 || (pb >= 0 && pb <= pt))
+                    break;
+                order[b] = order[b - 1];
+            }
+            order[b] = t;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        int k = order[i];
+
+        if (tocsin_channel_kind(cfg, w->channels[k]) == TOCSIN_CH_BROADCAST)
+            continue;
+        if (out->skip[k] == TOCSIN_SKIP_NONE)
+            out->channels[out->n++] = w->channels[k];
+    }
+}
+
+int tocsin_wave_has_recipients(const struct tocsin_config *cfg,
+                               const struct tocsin_wave *w)
+{
+    size_t i;
+
+    for (i = 0; i < w->n_channels; i++)
+        if (tocsin_channel_kind(cfg, w->channels[i]) != TOCSIN_CH_BROADCAST)
+            return 1;
+    return 0;
+}
+
+int tocsin_wave_has_broadcast(const struct tocsin_config *cfg,
+                              const struct tocsin_wave *w)
+{
+    size_t i;
+
+    for (i = 0; i < w->n_channels; i++)
+        if (tocsin_channel_kind(cfg, w->channels[i]) == TOCSIN_CH_BROADCAST)
+            return 1;
+    return 0;
+}
