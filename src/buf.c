@@ -128,3 +128,14 @@ void tocsin_buf_truncate(struct tocsin_buf *b, size_t len)
         b->ptr[len] = '\0';
     }
 }
+
+void tocsin_format(char *out, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!cap)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(out, cap, fmt, ap);
+    va_end(ap);
+}

@@ -7,6 +7,7 @@
  * line.
  */
 #include "tocsin/clock.h"
+#include "tocsin/buf.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -109,30 +110,28 @@ void tocsin_duration_format(char *out, size_t out_len, int64_t secs)
 {
     static const struct { char u; int64_t s; } units[] = {
         {'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}};
-    size_t used = 0, i;
-    int neg = secs < 0;
+    struct tocsin_buf b = TOCSIN_BUF_INIT(64);
+    size_t i, n;
 
     if (out_len == 0)
         return;
-    out[0] = '\0';
-    if (secs == 0) {
-        snprintf(out, out_len, "0s");
-        return;
-    }
-    if (neg) {
-        used += (size_t)snprintf(out, out_len, "-");
+    if (secs == 0)
+        tocsin_buf_adds(&b, "0s");
+    if (secs < 0) {
+        tocsin_buf_addc(&b, '-');
         secs = -secs;
     }
-    for (i = 0; i < sizeof units / sizeof units[0] && used < out_len; i++) {
+    for (i = 0; i < sizeof units / sizeof units[0]; i++) {
         if (secs >= units[i].s) {
-            int n = snprintf(out + used, out_len - used, "%lld%c",
-                             (long long)(secs / units[i].s), units[i].u);
-            if (n < 0)
-                return;
-            used += (size_t)n;
+            tocsin_buf_addf(&b, "%lld%c", (long long)(secs / units[i].s),
+                            units[i].u);
             secs %= units[i].s;
         }
     }
+    n = b.len < out_len ? b.len : out_len - 1;
+    memcpy(out, b.ptr, n);
+    out[n] = '\0';
+    tocsin_buf_cleanup(&b);
 }
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
@@ -260,7 +259,7 @@ void tocsin_time_format(char *out, size_t out_len, int64_t t)
         days--;
     }
     civil_from_days(days, &y, &m, &d);
-    snprintf(out, out_len, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)y,
+    tocsin_format(out, out_len, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)y,
              m, d, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
 }
 

@@ -151,7 +151,7 @@ static int send_email(struct tocsin_outdir *o, const struct tocsin_send *s,
     tmp = path2(tmpdir, name.ptr, NULL);
     fin = path2(newdir, name.ptr, NULL);
     r->state = TOCSIN_SEND_SENT;
-    snprintf(r->ref, sizeof r->ref, "outbox/email/new/%s", name.ptr);
+    tocsin_format(r->ref, sizeof r->ref, "outbox/email/new/%s", name.ptr);
     if (stat(fin, &st) == 0)
         goto out; /* delivered before a crash: never twice */
     tocsin_mail_domain(domain, sizeof domain, s->from);
@@ -166,7 +166,7 @@ static int send_email(struct tocsin_outdir *o, const struct tocsin_send *s,
     m.date = s->now;
     if (tocsin_mail_compose(&msg, &m, err)) {
         r->state = TOCSIN_SEND_FAILED;
-        snprintf(r->error, sizeof r->error, "cannot compose: %s", err->msg);
+        tocsin_format(r->error, sizeof r->error, "cannot compose: %s", err->msg);
         tocsin_error_clear(err);
         goto out;
     }
@@ -287,7 +287,7 @@ static int send_line(struct tocsin_outdir *o, const struct tocsin_send *s,
     json_decref(j);
     if (!line) {
         r->state = TOCSIN_SEND_FAILED;
-        snprintf(r->error, sizeof r->error, "message is not valid UTF-8");
+        tocsin_format(r->error, sizeof r->error, "message is not valid UTF-8");
         return 0;
     }
     len = strlen(line);
@@ -317,7 +317,7 @@ static int send_line(struct tocsin_outdir *o, const struct tocsin_send *s,
     if (f->keys_loaded)
         tocsin_hashset_add(&f->keys, tocsin_hash64(s->key, strlen(s->key), 0));
     r->state = TOCSIN_SEND_SENT;
-    snprintf(r->ref, sizeof r->ref, "outbox/%s/messages.jsonl", s->channel);
+    tocsin_format(r->ref, sizeof r->ref, "outbox/%s/messages.jsonl", s->channel);
     return 0;
 }
 

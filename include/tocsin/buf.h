@@ -45,6 +45,11 @@ void tocsin_buf_vaddf(struct tocsin_buf *b, const char *fmt, va_list ap)
 /* Shorten to 'len' bytes (no-op when already shorter). */
 void tocsin_buf_truncate(struct tocsin_buf *b, size_t len);
 
+/* Format into a fixed array, truncating (the one snprintf for callers
+ * outside buf.c and error.c). */
+void tocsin_format(char *out, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 static inline int tocsin_buf_failed(const struct tocsin_buf *b)
 {
     return b->failed;
