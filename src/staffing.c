@@ -43,8 +43,6 @@
 #define MAX_CONTACTS 1e12
 #define MAX_CHANNELS 64
 
-/* ----- checks ---------------------------------------------------------- */
-
 static int bad_model(struct tocsin_error *err, const char *field,
                      const char *range, double v)
 {
@@ -234,8 +232,6 @@ bad:
     return TOCSIN_EINPUT;
 }
 
-/* ----- the response curve --------------------------------------------- */
-
 /* f(t) = k t / p for 0 <= t < p; k 2^(-(t-p)/h) for t >= p; 0 before.
  * With c = h / ln 2 the decay is e^(-(t-p)/c) and the integral is
  * k (p/2 + c) = 1. F is its CDF, G the integral of F. */
@@ -328,8 +324,6 @@ static void add_send(double *total, const struct tocsin_staff_model *m,
         prev = cur;
     }
 }
-
-/* ----- sizing one channel ---------------------------------------------- */
 
 static int64_t interval_len(const struct tocsin_staff_model *m, size_t i)
 {
@@ -546,8 +540,6 @@ int tocsin_staff_size(struct tocsin_staff_cell *out,
     return 0;
 }
 
-/* ----- the forecast ---------------------------------------------------- */
-
 void tocsin_staff_forecast_free(struct tocsin_staff_forecast *f)
 {
     if (!f)
@@ -667,8 +659,6 @@ out:
     tocsin_staff_forecast_free(f);
     return rc;
 }
-
-/* ----- pacing ---------------------------------------------------------- */
 
 struct pacer {
     const struct tocsin_staff_model *m;

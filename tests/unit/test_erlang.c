@@ -11,8 +11,6 @@
 
 #include "tocsin/staffing.h"
 
-/* ----- reading erlang-c.tsv in place (libcsv, tab-delimited) ----------- */
-
 #define MAX_FIELDS 32
 #define MAX_ROWS 256
 
@@ -332,8 +330,6 @@ static void test_erlang_conformance_every_row(void **state)
     assert_int_equal(checked, t.n_rows - 1);
     table_free(&t);
 }
-
-/* ----- properties ------------------------------------------------------ */
 
 static int64_t agents_for(double a, double aht, double sl, double answer,
                           double occ)

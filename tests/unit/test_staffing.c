@@ -53,9 +53,9 @@ static void example(struct tocsin_staff_model *m)
     m->n_channels = 3;
 }
 
-static struct tocsin_staff_forecast *forecast(const struct tocsin_staff_model *m,
-                                              const struct tocsin_staff_send *s,
-                                              size_t n)
+static struct tocsin_staff_forecast *
+forecast(const struct tocsin_staff_model *m, const struct tocsin_staff_send *s,
+         size_t n)
 {
     struct tocsin_error err = TOCSIN_ERROR_INIT;
     struct tocsin_staff_forecast *f = NULL;
@@ -64,8 +64,6 @@ static struct tocsin_staff_forecast *forecast(const struct tocsin_staff_model *m
         fail_msg("forecast failed: %s", err.msg);
     return f;
 }
-
-/* ----- the response curve ---------------------------------------------- */
 
 /* The curve of docs/staffing.md, written out independently. */
 static double curve_pdf(double t, double p, double h)
@@ -192,8 +190,6 @@ static void test_staffing_spread_send_matches_numeric_integral(void **state)
     }
 }
 
-/* ----- sizing ------------------------------------------------------------ */
-
 static void test_staffing_chat_divides_handle_time_by_concurrency(
     void **state)
 {
@@ -270,8 +266,6 @@ static void test_staffing_email_steady_flow_needs_its_workload(void **state)
     }
     assert_true(cells[0].agents < cells[8].agents);
 }
-
-/* ----- the surge schedule ------------------------------------------------ */
 
 static void check_runs_match_cells(const struct tocsin_staff_forecast *f,
                                    const struct tocsin_staff_model *m)
@@ -365,8 +359,6 @@ static void test_staffing_no_surge_within_baseline(void **state)
     assert_true(f->peak[0] > 0 && f->peak[0] <= 12);
     tocsin_staff_forecast_free(f);
 }
-
-/* ----- pacing ------------------------------------------------------------ */
 
 static int64_t worst_over(const struct tocsin_staff_model *m,
                           const struct tocsin_staff_send *s, size_t n)
@@ -478,8 +470,6 @@ static void test_staffing_pace_rate_says_whether_it_fits(void **state)
     assert_non_null(strstr(p.reason, "at 100000/h the wave takes 4h and "
                                      "voice needs "));
 }
-
-/* ----- bad input ----------------------------------------------------------- */
 
 static void expect_bad(const struct tocsin_staff_model *m, const char *needle)
 {
