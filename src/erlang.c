@@ -6,8 +6,9 @@
  * recurrence B(0) = 1, B(n) = A B(n-1) / (n + A B(n-1)) keeps every value in
  * (0, 1], is forward-stable (each step damps the previous error), and gives
  * C = N B / (N - A (1 - B)) at the end. The solver walks the recurrence up
- * once, so finding N costs O(N), not O(N^2). Refuses: an unstable queue
- * (N <= A has no steady state), goals no finite N meets, non-finite input.
+ * once, so finding N costs O(N), not O(N^2), and it need not start at 0
+ * (see erlang_b). Refuses: an unstable queue (N <= A has no steady state),
+ * goals no finite N meets, non-finite input.
  */
 #include "tocsin/staffing.h"
 
@@ -20,6 +21,28 @@
 /* Floating tolerance when comparing against a goal, so that 10 Erlangs on
  * 14 agents is not "over" an occupancy cap of 10/14 computed elsewhere. */
 #define GOAL_EPS 1e-12
+
+/* How many standard deviations below A the recurrence starts: the start
+ * value's error shrinks by about e^(-WARM^2 / 2) = e^-72 by the time the
+ * recurrence reaches A, far below a double's precision. */
+#define WARM 12.0
+
+/* Erlang B(n, a). The recurrence's step maps B to a B / (k + a B); two
+ * values B1, B2 differ after it by a k |B1 - B2| / ((k + a B1)(k + a B2)).
+ * Erlang B is at least 1 - k / a (the carried traffic a (1 - B) is at most
+ * k), so starting from B = 1, an upper bound, every step shrinks the
+ * error by k / a or better, and from k0 = a - WARM sqrt(a) to a the
+ * product is e^(-WARM^2 / 2). That makes 10,000 agents ~1,200 steps
+ * instead of 10,000, and the result the same to the last bit or two. */
+static double erlang_b(double a, int64_t n)
+{
+    double b = 1, k0 = floor(a - WARM * sqrt(a));
+    int64_t k = k0 > 0 ? (int64_t)k0 : 0;
+
+    while (++k <= n)
+        b = a * b / ((double)k + a * b);
+    return b;
+}
 
 static int check_common(double traffic, double aht_s, double answer_s,
                         struct tocsin_error *err)
@@ -73,8 +96,6 @@ int tocsin_erlang_eval(struct tocsin_erlang *out, double traffic,
                        int64_t agents, double aht_s, double answer_s,
                        struct tocsin_error *err)
 {
-    double b = 1;
-    int64_t n;
     int rc;
 
     if ((rc = check_common(traffic, aht_s, answer_s, err)))
@@ -94,9 +115,8 @@ int tocsin_erlang_eval(struct tocsin_erlang *out, double traffic,
                                 "%lld agents cannot carry %g Erlangs: the "
                                 "queue grows without bound",
                                 (long long)agents, traffic);
-    for (n = 1; n <= agents; n++)
-        b = traffic * b / ((double)n + traffic * b);
-    figures(out, traffic, agents, b, aht_s, answer_s);
+    figures(out, traffic, agents, erlang_b(traffic, agents), aht_s,
+            answer_s);
     return 0;
 }
 
@@ -153,8 +173,7 @@ int tocsin_erlang_solve(struct tocsin_erlang *out, double traffic,
                                 "%g Erlangs need more than %lld agents",
                                 traffic, (long long)limit);
     start = (int64_t)first;
-    for (n = 1; n < start; n++)
-        b = traffic * b / ((double)n + traffic * b);
+    b = erlang_b(traffic, start - 1);
     for (n = start; n <= limit; n++) {
         b = traffic * b / ((double)n + traffic * b);
         figures(out, traffic, n, b, aht_s, g->answer_s);

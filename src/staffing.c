@@ -381,8 +381,10 @@ static size_t size_queue(struct tocsin_staff_cell *out,
                          const double *contacts, size_t n, int64_t limit)
 {
     struct tocsin_erlang_goal g;
+    struct tocsin_erlang e;
     double aht = (double)ch->aht_s / (ch->concurrency > 0 ? ch->concurrency
                                                           : 1);
+    double prev_a = -1;
     size_t i;
 
     g.service_level = ch->target_sl > 0 ? ch->target_sl
@@ -394,15 +396,17 @@ static size_t size_queue(struct tocsin_staff_cell *out,
     g.max_agents = limit;
     for (i = 0; i < n; i++) {
         struct tocsin_staff_cell *c = &out[i];
-        struct tocsin_erlang e;
         double a;
 
         idle_cell(c, contacts[i]);
         if (contacts[i] < TINY_CONTACTS)
             continue;
         a = contacts[i] / (double)interval_len(m, i) * aht;
-        if (tocsin_erlang_solve(&e, a, aht, &g, NULL))
+        /* Evenly spread contacts repeat the same traffic in every
+         * interval: solve it once. */
+        if (a != prev_a && tocsin_erlang_solve(&e, a, aht, &g, NULL))
             return i;
+        prev_a = a;
         c->traffic = a;
         c->agents_on_task = e.agents;
         c->service_level = e.service_level;

@@ -56,7 +56,7 @@ struct tocsin_erlang_goal {
  * with handle time 'aht_s', the service level counted at 'answer_s'.
  * 'agents' must exceed 'traffic' (otherwise the queue grows without bound
  * and there is no steady state): that, a non-finite or negative number or
- * a zero AHT is TOCSIN_EINPUT. O(agents). */
+ * a zero AHT is TOCSIN_EINPUT. O(sqrt(traffic) + agents - traffic). */
 int tocsin_erlang_eval(struct tocsin_erlang *out, double traffic,
                        int64_t agents, double aht_s, double answer_s,
                        struct tocsin_error *err);
@@ -65,7 +65,8 @@ int tocsin_erlang_eval(struct tocsin_erlang *out, double traffic,
  * figures in '*out'. Zero traffic needs zero agents. A goal that no finite
  * N can meet (a service level of 100 %, an ASA of 0 s), an invalid number,
  * or a need above g->max_agents is TOCSIN_EINPUT with a message saying
- * which. O(N): the Erlang B recurrence runs once, upwards. */
+ * which. The Erlang B recurrence runs once, upwards, from a dozen
+ * standard deviations below the traffic: O(sqrt(traffic) + N - traffic). */
 int tocsin_erlang_solve(struct tocsin_erlang *out, double traffic,
                         double aht_s, const struct tocsin_erlang_goal *g,
                         struct tocsin_error *err);

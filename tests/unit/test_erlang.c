@@ -423,6 +423,34 @@ static void test_erlang_thousands_of_agents_stay_finite(void **state)
     assert_true(e.p_wait == 0 && e.service_level == 1 && e.asa_s == 0);
 }
 
+/* The solver starts the Erlang B recurrence a dozen standard deviations
+ * below A instead of at 0; it must agree with the whole recurrence. */
+static void test_erlang_warm_start_matches_full_recurrence(void **state)
+{
+    static const double loads[] = {0.5, 150, 1000, 9900, 123456.7, 900000};
+    size_t k;
+
+    (void)state;
+    for (k = 0; k < sizeof loads / sizeof loads[0]; k++) {
+        double a = loads[k], spread[] = {0, 1, 5};
+        size_t j;
+
+        for (j = 0; j < 3; j++) {
+            int64_t n = (int64_t)floor(a + spread[j] * sqrt(a)) + 1, i;
+            double b = 1, c;
+            struct tocsin_erlang e;
+
+            for (i = 1; i <= n; i++)
+                b = a * b / ((double)i + a * b);
+            c = (double)n * b / ((double)n - a * (1 - b));
+            assert_int_equal(tocsin_erlang_eval(&e, a, n, 180, 20, NULL), 0);
+            if (fabs(e.p_wait - c) > 1e-12 * c)
+                fail_msg("A=%g N=%lld: p_wait %.17g, full recurrence %.17g",
+                         a, (long long)n, e.p_wait, c);
+        }
+    }
+}
+
 static void expect_einput(int rc, const struct tocsin_error *err,
                           const char *needle)
 {
@@ -501,6 +529,7 @@ int main(void)
         cmocka_unit_test(test_erlang_more_traffic_never_needs_fewer_agents),
         cmocka_unit_test(test_erlang_every_agent_improves_service),
         cmocka_unit_test(test_erlang_thousands_of_agents_stay_finite),
+        cmocka_unit_test(test_erlang_warm_start_matches_full_recurrence),
         cmocka_unit_test(test_erlang_impossible_goals_are_input_errors),
         cmocka_unit_test(test_erlang_zero_traffic_needs_nobody),
     };
