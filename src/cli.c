@@ -34,6 +34,12 @@ static const struct command commands[] = {
      "plan PLAYBOOK --audience FILE [--set K=V]... [--start TIME] [--json]",
      "show what would be sent to whom, when, on which channel"},
     {"help", NULL, "help", "show this help"},
+    {"staff", tocsin_cmd_staff,
+     "staff --contacts N --over DUR [--aht DUR] [--target 80/20s] "
+     "[--shrinkage F] [--interval DUR] [--max-occupancy F] "
+     "[--channel voice|chat|email] [--concurrency N] [--reply-within DUR] "
+     "[--json]",
+     "size support staffing for a contact volume"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -22,6 +22,7 @@ typedef int (*tocsin_cmd_fn)(struct tocsin_cli *cli, int argc, char **argv);
 int tocsin_cmd_init(struct tocsin_cli *cli, int argc, char **argv);
 int tocsin_cmd_check(struct tocsin_cli *cli, int argc, char **argv);
 int tocsin_cmd_plan(struct tocsin_cli *cli, int argc, char **argv);
+int tocsin_cmd_staff(struct tocsin_cli *cli, int argc, char **argv);
 
 /* Print 'err' as "path:line:col: error: msg" (+ a note line with the hint)
  * on stderr; returns err->code (or 1 when it holds none). */
