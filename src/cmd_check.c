@@ -135,7 +135,7 @@ int tocsin_cmd_check(struct tocsin_cli *cli, int argc, char **argv)
     int64_t now;
 
     optind = 0;
-    while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'j':
             json = 1;
@@ -150,9 +150,10 @@ int tocsin_cmd_check(struct tocsin_cli *cli, int argc, char **argv)
     if (tocsin_clock_now(&now, &err))
         return tocsin_cli_error(cli, &err);
     rc = tocsin_cli_load_config(&l, cli, optind < argc);
-    if (rc && rc != TOCSIN_EINPUT) {
+    if ((rc && rc != TOCSIN_EINPUT) || !l.cfg) {
+        /* no workspace (printed), or the config could not be read */
         tocsin_loaded_cleanup(&l);
-        return rc;
+        return rc ? rc : TOCSIN_EINPUT;
     }
     if (!l.cfg) {
         /* nothing else can be checked without a config */

@@ -23,7 +23,7 @@ int tocsin_cmd_init(struct tocsin_cli *cli, int argc, char **argv)
     int c;
 
     optind = 0;
-    while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         if (c == 'h') {
             printf("usage: tocsin %s\n", tocsin_cli_usage_line("init"));
             return 0;

@@ -72,15 +72,19 @@ static void print_wave(const struct tocsin_plan *plan,
     size_t i;
 
     if (w->kind == TOCSIN_WAVE_ON) {
+        char on[64];
+        struct tocsin_buf b = TOCSIN_BUF_INIT(sizeof on - 1);
+
+        tocsin_buf_addf(&b, "on %s", w->on_event ? w->on_event : "?");
         if (w->after_s) {
             char a[32];
 
             tocsin_duration_format(a, sizeof a, w->after_s);
-            printf("  on %s +%s\n", w->on_event, a);
-        } else {
-            printf("  on %s\n", w->on_event);
+            tocsin_buf_addf(&b, " +%s", a);
         }
-        printf("  %-8s %-17s ", "", "");
+        memcpy(on, b.ptr, b.len + 1);
+        tocsin_buf_cleanup(&b);
+        printf("  %-26s ", on);
     } else {
         rel(when, sizeof when, w->at_s);
         short_time(abs_t, sizeof abs_t, pw->first_at);
@@ -246,7 +250,7 @@ int tocsin_cmd_plan(struct tocsin_cli *cli, int argc, char **argv)
 
     memset(&l, 0, sizeof l);
     optind = 0;
-    while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
         case 'a':
             audience = optarg;

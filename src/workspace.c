@@ -33,6 +33,8 @@ static char *join(const char *a, const char *b)
     tocsin_buf_adds(&p, a);
     if (p.len && p.ptr[p.len - 1] != '/')
         tocsin_buf_addc(&p, '/');
+    else if (!p.len && !*b)
+        tocsin_buf_addc(&p, '.');
     tocsin_buf_adds(&p, b);
     return tocsin_buf_detach(&p, NULL);
 }
@@ -347,6 +349,8 @@ int tocsin_workspace_open(struct tocsin_workspace **out, const char *dir,
 {
     char cur[PATH_MAX];
     struct tocsin_workspace *ws;
+    struct tocsin_buf shown = TOCSIN_BUF_INIT(PATH_MAX);
+    int up = 0;
     char *cfg;
 
     if (!realpath(dir ? dir : ".", cur))
@@ -370,12 +374,23 @@ int tocsin_workspace_open(struct tocsin_workspace **out, const char *dir,
             return TOCSIN_EINPUT;
         }
         *slash = '\0';
+        up++;
+    }
+    free(cfg);
+    /* paths as the user would type them: "playbooks/recall.lua" from the
+     * workspace, "-C dir" or "../" prefixes otherwise */
+    if (dir) {
+        tocsin_buf_adds(&shown, dir);
+    } else {
+        while (up-- > 0)
+            tocsin_buf_adds(&shown, up ? "../" : "..");
     }
     ws = tocsin_xcalloc(1, sizeof *ws);
     ws->root = tocsin_xstrdup(cur);
-    ws->config_path = cfg;
-    ws->playbooks_dir = join(cur, "playbooks");
+    ws->config_path = join(shown.len ? shown.ptr : "", "tocsin.lua");
+    ws->playbooks_dir = join(shown.len ? shown.ptr : "", "playbooks");
     ws->state_dir = join(cur, ".tocsin");
+    tocsin_buf_cleanup(&shown);
     *out = ws;
     return 0;
 }

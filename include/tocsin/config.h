@@ -60,6 +60,7 @@ struct tocsin_config {
     char *page_dir;             /* status page directory, or NULL */
     long long lua_memory_max;   /* bytes; default 256 MiB */
     long long lua_instructions; /* per call; default 10,000,000 */
+    int audit_fsync;            /* fsync the audit branch's objects */
 };
 
 /* A borrowed view of a channel's config, or NULL when the config does not

@@ -55,4 +55,7 @@ int tocsin_filter_apply(struct tocsin_buf *out, const char *filter,
 int tocsin_money_parse(char code_out[4], double *amount_out, const char *s,
                        const char *path, int line, struct tocsin_error *err);
 
+/* Release the cached ICU formatters (for leak-checked tests). */
+void tocsin_locale_cleanup(void);
+
 #endif

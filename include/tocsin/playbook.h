@@ -107,6 +107,7 @@ struct tocsin_wave {
     double pace_per_s;    /* TOCSIN_PACE_RATE */
     int quiet_hours;      /* 1 unless the wave says quiet_hours = false */
     int sms_segments;     /* the wave's SMS segment budget (default 3) */
+    int index;            /* position in pb->waves */
     int line;
 };
 
@@ -165,6 +166,9 @@ struct tocsin_staffing {
     int64_t surge_lead_s;
     char *surge_channel;      /* "staff" */
     char *surge_template;     /* or NULL: a built-in text */
+    char **surge_max_channels; /* planned surge capacity per channel */
+    double *surge_max_agents;
+    size_t n_surge_max;
     int line;
 };
 

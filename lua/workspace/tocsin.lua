@@ -121,9 +121,9 @@ settings {
   -- Where `tocsin page` writes the status page and its Atom feed when no
   -- --out is given. Point it at a directory your web server publishes.
   -- page_dir = "/var/www/status",
-  -- Memory one playbook's Lua may use, in bytes. Raise it only if a large
+  -- Memory one playbook's Lua may use ("256MiB", or bytes). Raise it only if a large
   -- audience's `where` functions need more; the limit stops runaway code.
-  lua_memory_max = 256 * 1024 * 1024,
+  lua_memory = "256MiB",
   -- Instructions one call into a playbook may run before it is stopped
   -- (an endless loop in a `where` function fails with its file:line).
   lua_instructions = 10000000,

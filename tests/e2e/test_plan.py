@@ -112,14 +112,14 @@ def test_human_output(ws, tocsin):
 
 
 def test_malformed_csv_names_the_line(ws, tocsin, tmp_path):
-    csv = write(tmp_path / "bad.csv", 'id,first_name,order_status\nC1,Ann,pending\nC2,"Bob,pending\n')
+    csv = write(tmp_path / "bad.csv", 'id,first_name,order_id,order_status\nC1,Ann,A1,pending\nC2,"Bob,A2,pending\n')
     r = tocsin("plan", MINI, "--audience", str(csv), cwd=ws)
     assert r.code == 3, r
     assert re.search(r"bad\.csv:3(:\d+)?: error: ", r.err), r
 
 
 def test_duplicate_id_names_both_lines(ws, tocsin, tmp_path):
-    csv = write(tmp_path / "dup.csv", "id,first_name,order_status\nC1,A,pending\nC2,B,pending\nC1,C,pending\n")
+    csv = write(tmp_path / "dup.csv", "id,first_name,order_id,order_status\nC1,A,1,pending\nC2,B,2,pending\nC1,C,3,pending\n")
     r = tocsin("plan", MINI, "--audience", str(csv), cwd=ws)
     assert r.code == 3, r
     assert "dup.csv:4" in r.err and "2" in r.err.split("dup.csv:4", 1)[1]
@@ -127,7 +127,7 @@ def test_duplicate_id_names_both_lines(ws, tocsin, tmp_path):
 
 def test_invalid_utf8_is_an_error(ws, tocsin, tmp_path):
     p = tmp_path / "latin1.csv"
-    p.write_bytes(b"id,first_name,order_status\nC1,Jos\xe9,pending\n")
+    p.write_bytes(b"id,first_name,order_id,order_status\nC1,Jos\xe9,A1,pending\n")
     r = tocsin("plan", MINI, "--audience", str(p), cwd=ws)
     assert r.code == 3, r
     assert "latin1.csv:2" in r.err and "UTF-8" in r.err

@@ -37,7 +37,8 @@ static void test_sha256_file_matches_bytes(void **state)
     fputs("id,email\nC1,a@example.com\n", f);
     fclose(f);
     assert_int_equal(tocsin_sha256_file(a, path, &err), 0);
-    tocsin_sha256_hex(b, "id,email\nC1,a@example.com\n", 25);
+    tocsin_sha256_hex(b, "id,email\nC1,a@example.com\n",
+                      strlen("id,email\nC1,a@example.com\n"));
     assert_string_equal(a, b);
     remove(path);
     assert_int_equal(tocsin_sha256_file(a, path, &err), TOCSIN_EINPUT);
