@@ -856,13 +856,129 @@ out:
 
 /* ----- where, per row -------------------------------------------------- */
 
+/* Rows reach 'where' as one read-only view table whose fields are looked up
+ * in the current C row on demand, so a rule that reads two columns costs two
+ * lookups, not a table of every column per row (a million rows in the plan
+ * budget). The view is only valid during the call; keeping it in a global
+ * and reading it later sees a later row. */
+struct row_view {
+    const struct tocsin_row *row;
+    const struct tocsin_header *hdr; /* the header 'index' was built for */
+};
+
+static int view_index(lua_State *L)
+{
+    struct row_view *v = lua_touserdata(L, lua_upvalueindex(1));
+    lua_Integer i;
+
+    if (!v->row)
+        return 0;
+    /* upvalue 2 maps column name -> 1-based index */
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNUMBER)
+        return 0;
+    i = lua_tointeger(L, -1) - 1;
+    if (i < 0 || (size_t)i >= v->row->hdr->n || !v->row->lens[i])
+        return 0; /* empty columns are nil */
+    lua_pushlstring(L, v->row->fields[i], v->row->lens[i]);
+    return 1;
+}
+
+static int view_newindex(lua_State *L)
+{
+    return luaL_error(L, "the audience row is read-only");
+}
+
+static int view_next(lua_State *L)
+{
+    struct row_view *v = lua_touserdata(L, lua_upvalueindex(1));
+    size_t i = 0;
+
+    if (!v->row)
+        return 0;
+    if (!lua_isnil(L, 2)) {
+        const char *k = lua_tostring(L, 2);
+
+        for (i = 0; i < v->row->hdr->n; i++)
+            if (k && !strcmp(v->row->hdr->names[i], k))
+                break;
+        i++;
+    }
+    for (; i < v->row->hdr->n; i++)
+        if (v->row->lens[i]) {
+            lua_pushstring(L, v->row->hdr->names[i]);
+            lua_pushlstring(L, v->row->fields[i], v->row->lens[i]);
+            return 2;
+        }
+    return 0;
+}
+
+static int view_pairs(lua_State *L)
+{
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushcclosure(L, view_next, 1);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
+}
+
+/* Push the view (creating it once per playbook) pointing at 'row'. */
+static void push_view(lua_State *L, const struct tocsin_row *row)
+{
+    struct row_view *v;
+    size_t c;
+
+    if (lua_getfield(L, LUA_REGISTRYINDEX, "tocsin.row_view") ==
+        LUA_TTABLE) {
+        lua_getmetatable(L, -1);
+        lua_getfield(L, -1, "__state");
+        v = lua_touserdata(L, -1);
+        lua_pop(L, 2);
+    } else {
+        lua_pop(L, 1);
+        lua_newtable(L);                          /* the view */
+        lua_newtable(L);                          /* its metatable */
+        v = lua_newuserdatauv(L, sizeof *v, 0);
+        memset(v, 0, sizeof *v);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, -3, "__state");
+        lua_newtable(L);                          /* name -> index */
+        lua_pushvalue(L, -1);
+        lua_setfield(L, -4, "__names");
+        lua_pushcclosure(L, view_index, 2);
+        lua_setfield(L, -2, "__index");
+        lua_pushcfunction(L, view_newindex);
+        lua_setfield(L, -2, "__newindex");
+        lua_getfield(L, -1, "__state");
+        lua_pushcclosure(L, view_pairs, 1);
+        lua_setfield(L, -2, "__pairs");
+        lua_pushliteral(L, "audience row");
+        lua_setfield(L, -2, "__metatable");
+        lua_setmetatable(L, -2);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, "tocsin.row_view");
+    }
+    if (v->hdr != row->hdr) {
+        /* a new header: rebuild the name map */
+        lua_getmetatable(L, -1);
+        lua_getfield(L, -1, "__names");
+        for (c = 0; c < row->hdr->n; c++) {
+            lua_pushinteger(L, (lua_Integer)c + 1);
+            lua_setfield(L, -2, row->hdr->names[c]);
+        }
+        lua_pop(L, 2);
+        v->hdr = row->hdr;
+    }
+    v->row = row;
+}
+
 int tocsin_playbook_match(uint64_t *out, struct tocsin_playbook *pb,
                           const struct tocsin_row *row,
                           struct tocsin_error *err)
 {
     lua_State *L = tocsin_sandbox_state(pb->sb);
     size_t i;
-    int top = lua_gettop(L), rowt = 0;
+    int top = lua_gettop(L), view = 0;
 
     *out = 0;
     for (i = 0; i < pb->n_audiences && i < 64; i++) {
@@ -872,20 +988,12 @@ int tocsin_playbook_match(uint64_t *out, struct tocsin_playbook *pb,
             *out |= (uint64_t)1 << i;
             continue;
         }
-        if (!rowt) {
-            size_t c;
-
-            lua_createtable(L, 0, (int)row->hdr->n);
-            rowt = lua_gettop(L);
-            for (c = 0; c < row->hdr->n; c++) {
-                if (!row->lens[c])
-                    continue;
-                lua_pushlstring(L, row->fields[c], row->lens[c]);
-                lua_setfield(L, rowt, row->hdr->names[c]);
-            }
+        if (!view) {
+            push_view(L, row);
+            view = lua_gettop(L);
         }
         lua_rawgeti(L, LUA_REGISTRYINDEX, a->where_ref);
-        lua_pushvalue(L, rowt);
+        lua_pushvalue(L, view);
         if (tocsin_sandbox_call(pb->sb, 1, 1, pb->path, err)) {
             tocsin_error_prefix(err, "audience '%s': where failed on the "
                                      "audience row at line %zu", a->name,

@@ -14,6 +14,7 @@
 #include "tocsin/locale.h"
 #include "tocsin/mem.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,8 +189,11 @@ static void route_row(struct pass *ps, const struct tocsin_row *row)
         tocsin_route_recipient(r, plan->cfg, gr->route, row->channels,
                                row->email != NULL, row->phone != NULL);
         for (k = 0; k < r->n; k++) {
+            const char *c = r->channels[k];
             enum tocsin_channel_kind kind =
-                tocsin_channel_kind(plan->cfg, r->channels[k]);
+                !strcmp(c, "email") ? TOCSIN_CH_EMAIL
+                : !strcmp(c, "sms") ? TOCSIN_CH_SMS
+                                    : tocsin_channel_kind(plan->cfg, c);
             uint64_t h;
 
             if (kind == TOCSIN_CH_EMAIL)
@@ -488,6 +492,23 @@ static void collect_locales(struct tocsin_plan *plan, struct pass *ps)
     }
 }
 
+/* The audience digest is computed on a second thread while the main one
+ * parses: the same bytes, read twice from the page cache, on two cores. */
+struct digest_job {
+    const char *path;
+    char hex[65];
+    struct tocsin_error err;
+    int rc;
+};
+
+static void *digest_thread(void *arg)
+{
+    struct digest_job *j = arg;
+
+    j->rc = tocsin_sha256_file(j->hex, j->path, &j->err);
+    return NULL;
+}
+
 int tocsin_plan_build(struct tocsin_plan **out,
                       const struct tocsin_config *cfg,
                       struct tocsin_playbook *pb, const char *audience_path,
@@ -497,6 +518,9 @@ int tocsin_plan_build(struct tocsin_plan **out,
     struct tocsin_audience_opts aopts = TOCSIN_AUDIENCE_OPTS_INIT;
     struct tocsin_plan *plan = tocsin_xcalloc(1, sizeof *plan);
     struct pass ps;
+    struct digest_job dj;
+    pthread_t tid;
+    int threaded = 0;
     size_t i, c, g;
     int rc;
 
@@ -544,14 +568,26 @@ int tocsin_plan_build(struct tocsin_plan **out,
     if ((rc = setup_groups(plan, err)))
         goto out;
     timeline(plan);
-    if ((rc = tocsin_sha256_file(plan->audience_sha256, audience_path, err)))
-        goto out;
     if ((rc = tocsin_audience_header(&plan->header, audience_path, err)))
         goto out;
+    memset(&dj, 0, sizeof dj);
+    dj.path = audience_path;
+    threaded = pthread_create(&tid, NULL, digest_thread, &dj) == 0;
+    if (!threaded)
+        digest_thread(&dj);
     rc = tocsin_audience_stream(audience_path, &aopts, on_row, &ps,
                                 &plan->findings, NULL, err);
+    if (threaded)
+        pthread_join(tid, NULL);
     if (rc)
         goto out;
+    if (dj.rc) {
+        rc = dj.rc;
+        if (err)
+            *err = dj.err;
+        goto out;
+    }
+    memcpy(plan->audience_sha256, dj.hex, sizeof dj.hex);
     for (i = 0; i < plan->n_waves; i++)
         for (c = 0; c < plan->waves[i].n_channels; c++)
             if (plan->waves[i].channels[c].broadcast)

@@ -96,23 +96,6 @@ int tocsin_prefs_position(const char *prefs, const char *name)
     return -1;
 }
 
-static enum tocsin_route_skip can_receive(const struct tocsin_config *cfg,
-                                          const char *channel,
-                                          const char *prefs, int has_email,
-                                          int has_phone)
-{
-    if (tocsin_prefs_opted_out(prefs, channel))
-        return TOCSIN_SKIP_OPTED_OUT;
-    switch (tocsin_channel_kind(cfg, channel)) {
-    case TOCSIN_CH_EMAIL:
-        return has_email ? TOCSIN_SKIP_NONE : TOCSIN_SKIP_NO_ADDRESS;
-    case TOCSIN_CH_SMS:
-        return has_phone ? TOCSIN_SKIP_NONE : TOCSIN_SKIP_NO_ADDRESS;
-    default:
-        return TOCSIN_SKIP_NONE;
-    }
-}
-
 void tocsin_route_recipient(struct tocsin_route *out,
                             const struct tocsin_config *cfg,
                             const struct tocsin_wave *w, const char *prefs,
@@ -121,6 +104,7 @@ void tocsin_route_recipient(struct tocsin_route *out,
     size_t i, n = w->n_channels < TOCSIN_ROUTE_MAX ? w->n_channels
                                                    : TOCSIN_ROUTE_MAX;
     int order[TOCSIN_ROUTE_MAX];
+    enum tocsin_channel_kind kind[TOCSIN_ROUTE_MAX];
 
     out->n = 0;
     for (i = 0; i < TOCSIN_ROUTE_MAX; i++)
@@ -129,9 +113,14 @@ void tocsin_route_recipient(struct tocsin_route *out,
         const char *c = w->channels[i];
 
         order[i] = (int)i;
-        if (tocsin_channel_kind(cfg, c) == TOCSIN_CH_BROADCAST)
+        kind[i] = tocsin_channel_kind(cfg, c);
+        if (kind[i] == TOCSIN_CH_BROADCAST)
             continue;
-        out->skip[i] = can_receive(cfg, c, prefs, has_email, has_phone);
+        if (prefs && tocsin_prefs_opted_out(prefs, c))
+            out->skip[i] = TOCSIN_SKIP_OPTED_OUT;
+        else if ((kind[i] == TOCSIN_CH_EMAIL && !has_email) ||
+                 (kind[i] == TOCSIN_CH_SMS && !has_phone))
+            out->skip[i] = TOCSIN_SKIP_NO_ADDRESS;
     }
     if (w->first) {
         /* stable sort of the wave's channels by the recipient's preference
@@ -156,7 +145,7 @@ void tocsin_route_recipient(struct tocsin_route *out,
     for (i = 0; i < n; i++) {
         int k = order[i];
 
-        if (tocsin_channel_kind(cfg, w->channels[k]) == TOCSIN_CH_BROADCAST)
+        if (kind[k] == TOCSIN_CH_BROADCAST)
             continue;
         if (out->skip[k] == TOCSIN_SKIP_NONE)
             out->channels[out->n++] = w->channels[k];
