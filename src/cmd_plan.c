@@ -206,6 +206,48 @@ static void print_human(const struct tocsin_plan *plan)
                    pd->why ? pd->why : "");
         }
     }
+    if (plan->staffing) {
+        json_t *chs = json_object_get(plan->staffing, "channels");
+        json_t *sur = json_object_get(plan->staffing, "surges");
+
+        printf("\nstaffing (interval %s, agents including shrinkage)\n",
+               json_string_value(json_object_get(plan->staffing,
+                                                 "interval")));
+        for (i = 0; i < json_array_size(chs); i++) {
+            json_t *c = json_array_get(chs, i);
+
+            printf("  %-8s peak %lld agents, baseline %g, surge capacity "
+                   "%g\n",
+                   json_string_value(json_object_get(c, "name")),
+                   (long long)json_integer_value(
+                       json_object_get(c, "peak_agents")),
+                   json_number_value(json_object_get(c, "baseline")),
+                   json_number_value(json_object_get(c, "surge_max")));
+        }
+        if (!json_array_size(sur))
+            printf("  no surge: the baseline covers every interval\n");
+        for (i = 0; i < json_array_size(sur); i++) {
+            json_t *s = json_array_get(sur, i);
+            char a[24], b[24], pg[24];
+            int64_t at;
+
+            tocsin_time_parse(&at, json_string_value(json_object_get(
+                                       s, "start")), NULL);
+            short_time(a, sizeof a, at);
+            tocsin_time_parse(&at, json_string_value(json_object_get(s,
+                                                                     "end")),
+                              NULL);
+            short_time(b, sizeof b, at);
+            tocsin_time_parse(&at, json_string_value(json_object_get(
+                                       s, "page_at")), NULL);
+            short_time(pg, sizeof pg, at);
+            printf("  surge %-6s +%lld agents %s to %s (page staff at %s)\n",
+                   json_string_value(json_object_get(s, "channel")),
+                   (long long)json_integer_value(
+                       json_object_get(s, "peak_extra_agents")),
+                   a, b, pg);
+        }
+    }
     printf("\npreviews (one real recipient per wave and language)\n");
     for (i = 0; i < plan->n_waves; i++) {
         const struct tocsin_plan_wave *pw = &plan->waves[i];

@@ -230,14 +230,21 @@ static void count_wave(struct pass *ps, size_t wi, const struct tocsin_row *row)
         else if (r->skip[ci] == TOCSIN_SKIP_NO_ADDRESS)
             pw->channels[ci].no_address++;
     }
-    for (k = 0; k < r->n; k++) {
-        ci = channel_index(w, r->channels[k]);
-        if (dup >> k & 1)
-            pw->channels[ci].duplicates++;
-        else
-            pw->channels[ci].messages++;
-        if (w->first)
-            break;
+    {
+        int reached = 0;
+
+        for (k = 0; k < r->n; k++) {
+            ci = channel_index(w, r->channels[k]);
+            if (dup >> k & 1) {
+                pw->channels[ci].duplicates++;
+            } else {
+                pw->channels[ci].messages++;
+                reached = 1;
+            }
+            if (w->first)
+                break;
+        }
+        pw->reached += (size_t)reached;
     }
     if (!st->tpl || !r->n)
         return;
@@ -594,6 +601,8 @@ int tocsin_plan_build(struct tocsin_plan **out,
                 plan->waves[i].channels[c].messages = 1;
     collect_locales(plan, &ps);
     pacing(plan);
+    if ((rc = tocsin_plan_staffing(plan, err)))
+        goto out;
     deadlines(plan);
     if (opts->previews)
         render_previews(&ps);

@@ -62,6 +62,7 @@ struct tocsin_plan_wave {
     size_t n_occurrences;
     int64_t next_update;  /* after the first occurrence, -1: none */
     size_t recipients;    /* rows in the wave's audience */
+    size_t reached;       /* recipients getting at least one message */
     struct tocsin_plan_channel *channels; /* one per wave channel */
     size_t n_channels;
     struct tocsin_plan_locale *locales;
@@ -144,6 +145,10 @@ json_t *tocsin_plan_json(const struct tocsin_plan *plan, int with_previews);
 int64_t tocsin_plan_next_update(const struct tocsin_config *cfg,
                                 const struct tocsin_playbook *pb,
                                 int64_t start, int64_t t);
+
+/* Add the staffing forecast, the surge schedule and pacing to a plan whose
+ * counts are done (forecast.c). No-op without a staffing block. */
+int tocsin_plan_staffing(struct tocsin_plan *plan, struct tocsin_error *err);
 
 /* The horizon of a playbook: its staffing horizon, else 72 hours. */
 int64_t tocsin_plan_horizon(const struct tocsin_playbook *pb);
