@@ -388,7 +388,8 @@ static int rss_item(struct builder *bd, xmlNode *item, const char *ns)
 
         it.id = plain(el);
         /* RSS 2.0: a guid is a permalink unless isPermaLink="false". */
-        if (!*it.link && *it.id && (!perma || !xmlStrEqual(perma, XC("false")))) {
+        if (!*it.link && *it.id &&
+            (!perma || !xmlStrEqual(perma, XC("false")))) {
             free(it.link);
             it.link = resolve(item, it.id);
         }
@@ -556,7 +557,8 @@ static int read_root(struct builder *bd, xmlNode *root,
         return not_a_feed(err, "Atom 0.3 is not supported, only Atom 1.0 "
                                "(RFC 4287)");
     tocsin_error_set(err, TOCSIN_EINPUT, NULL, root->line,
-                     "not an RSS or Atom feed: the root element is '%.64s'%s%.128s%s",
+                     "not an RSS or Atom feed: the root element is "
+                     "'%.64s'%s%.128s%s",
                      (const char *)root->name,
                      root->ns && root->ns->href ? " in namespace '" : "",
                      root->ns && root->ns->href ? (const char *)root->ns->href

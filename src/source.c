@@ -513,14 +513,16 @@ static int wrong_type(const char *mt, const struct body *body,
                       enum tocsin_source_kind kind, const char *shown,
                       struct tocsin_error *err)
 {
-    int html = !strcmp(mt, "text/html") || !strcmp(mt, "application/xhtml+xml");
+    int html = !strcmp(mt, "text/html") ||
+               !strcmp(mt, "application/xhtml+xml");
 
     if (kind == TOCSIN_SOURCE_FEED)
         return 0; /* the feed reader names HTML itself */
     if (html || (!*mt && looks_like_html(body->b.ptr, body->b.len)))
         return tocsin_error_set(err, TOCSIN_EINPUT, NULL, 0,
-                                "expected %s from '%s', got %s", KIND_NAME(kind),
-                                shown, html ? mt : "an HTML page");
+                                "expected %s from '%s', got %s",
+                                KIND_NAME(kind), shown,
+                                html ? mt : "an HTML page");
     return 0;
 }
 
