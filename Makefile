@@ -112,10 +112,14 @@ asan: deps
 
 fuzz: deps
 	@$(MAKE) --no-print-directory CC=clang BUILD=build-fuzz OPT=-O1 \
-	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer -Wno-unknown-warning-option" \
 	    fuzz-targets
 
 fuzz-targets: $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libtocsin.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libtocsin.a $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libtocsin.a | $(BUILD)/fuzz
 	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libtocsin.a \
