@@ -37,7 +37,7 @@ struct pass {
     struct tocsin_playbook *pb;
     const struct tocsin_plan_opts *opts;
     struct tocsin_render_env env;
-    struct tocsin_hashset sets[16][2]; /* per group: email, phone */
+    struct tocsin_router routers[16];  /* per group */
     struct wave_state *ws;
     struct tocsin_plan_row pr;
     /* last row's locale tag -> chosen locale per wave (rows tend to repeat
@@ -173,42 +173,12 @@ static size_t channel_index(const struct tocsin_wave *w, const char *ch)
 /* Route and de-duplicate one row for every group. */
 static void route_row(struct pass *ps, const struct tocsin_row *row)
 {
-    struct tocsin_plan *plan = ps->plan;
-    struct tocsin_plan_row *pr = &ps->pr;
-    size_t g, k;
+    size_t g;
 
-    for (g = 0; g < plan->n_groups; g++) {
-        const struct tocsin_plan_group *gr = &plan->groups[g];
-        struct tocsin_route *r = &pr->routes[g];
-
-        pr->dup[g] = 0;
-        if (gr->audience >= 0 && !(pr->audiences >> gr->audience & 1)) {
-            r->n = 0;
-            continue;
-        }
-        tocsin_route_recipient(r, plan->cfg, gr->route, row->channels,
-                               row->email != NULL, row->phone != NULL);
-        for (k = 0; k < r->n; k++) {
-            const char *c = r->channels[k];
-            enum tocsin_channel_kind kind =
-                !strcmp(c, "email") ? TOCSIN_CH_EMAIL
-                : !strcmp(c, "sms") ? TOCSIN_CH_SMS
-                                    : tocsin_channel_kind(plan->cfg, c);
-            uint64_t h;
-
-            if (kind == TOCSIN_CH_EMAIL)
-                h = tocsin_hash64(row->email, strlen(row->email), 1);
-            else if (kind == TOCSIN_CH_SMS)
-                h = tocsin_hash64(row->phone, strlen(row->phone), 0);
-            else
-                h = 0;
-            if (h && !tocsin_hashset_add(
-                         &ps->sets[g][kind == TOCSIN_CH_SMS ? 1 : 0], h))
-                pr->dup[g] |= 1u << k;
-            if (gr->route->first)
-                break; /* failover candidates are not sent now */
-        }
-    }
+    for (g = 0; g < ps->plan->n_groups; g++)
+        tocsin_router_row(&ps->routers[g], &ps->pr.routes[g], &ps->pr.dup[g],
+                          ps->pr.audiences, row->channels, row->email,
+                          row->phone);
 }
 
 static void count_wave(struct pass *ps, size_t wi, const struct tocsin_row *row)
@@ -528,7 +498,7 @@ int tocsin_plan_build(struct tocsin_plan **out,
     struct digest_job dj;
     pthread_t tid;
     int threaded = 0;
-    size_t i, c, g;
+    size_t i, c, g, n_routers = 0;
     int rc;
 
     memset(&ps, 0, sizeof ps);
@@ -574,6 +544,10 @@ int tocsin_plan_build(struct tocsin_plan **out,
     tocsin_render_env_init(&ps.env, cfg, pb, "INC-PREVIEW");
     if ((rc = setup_groups(plan, err)))
         goto out;
+    for (g = 0; g < plan->n_groups; g++)
+        tocsin_router_init(&ps.routers[g], cfg, plan->groups[g].route,
+                           plan->groups[g].audience);
+    n_routers = plan->n_groups;
     timeline(plan);
     if ((rc = tocsin_audience_header(&plan->header, audience_path, err)))
         goto out;
@@ -609,10 +583,8 @@ int tocsin_plan_build(struct tocsin_plan **out,
     *out = plan;
     plan = NULL;
 out:
-    for (g = 0; g < 16; g++) {
-        tocsin_hashset_cleanup(&ps.sets[g][0]);
-        tocsin_hashset_cleanup(&ps.sets[g][1]);
-    }
+    for (g = 0; g < n_routers; g++)
+        tocsin_router_cleanup(&ps.routers[g]);
     for (i = 0; i < pb->n_waves; i++) {
         if (ps.ws[i].samples)
             for (c = 0; c < ps.ws[i].tpl->n_locales; c++)

@@ -173,3 +173,51 @@ int tocsin_wave_has_broadcast(const struct tocsin_config *cfg,
             return 1;
     return 0;
 }
+
+void tocsin_router_init(struct tocsin_router *r,
+                        const struct tocsin_config *cfg,
+                        const struct tocsin_wave *w, int audience)
+{
+    memset(r, 0, sizeof *r);
+    r->cfg = cfg;
+    r->w = w;
+    r->audience = audience;
+}
+
+void tocsin_router_cleanup(struct tocsin_router *r)
+{
+    tocsin_hashset_cleanup(&r->seen[0]);
+    tocsin_hashset_cleanup(&r->seen[1]);
+}
+
+int tocsin_router_row(struct tocsin_router *r, struct tocsin_route *out,
+                      uint32_t *dup, uint64_t audiences, const char *prefs,
+                      const char *email, const char *phone)
+{
+    size_t k;
+
+    *dup = 0;
+    out->n = 0;
+    if (r->audience >= 0 && !(audiences >> r->audience & 1))
+        return 0;
+    tocsin_route_recipient(out, r->cfg, r->w, prefs, email != NULL,
+                           phone != NULL);
+    for (k = 0; k < out->n; k++) {
+        const char *c = out->channels[k];
+        enum tocsin_channel_kind kind =
+            !strcmp(c, "email") ? TOCSIN_CH_EMAIL
+            : !strcmp(c, "sms") ? TOCSIN_CH_SMS
+                                : tocsin_channel_kind(r->cfg, c);
+        uint64_t h = 0;
+
+        if (kind == TOCSIN_CH_EMAIL)
+            h = tocsin_hash64(email, strlen(email), 1);
+        else if (kind == TOCSIN_CH_SMS)
+            h = tocsin_hash64(phone, strlen(phone), 0);
+        if (h && !tocsin_hashset_add(&r->seen[kind == TOCSIN_CH_SMS], h))
+            *dup |= 1u << k;
+        if (r->w->first)
+            break;
+    }
+    return 1;
+}

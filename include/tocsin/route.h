@@ -19,8 +19,10 @@
 #define TOCSIN_ROUTE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tocsin/config.h"
+#include "tocsin/hashset.h"
 #include "tocsin/playbook.h"
 
 #define TOCSIN_ROUTE_MAX 16
@@ -65,6 +67,30 @@ void tocsin_route_recipient(struct tocsin_route *out,
                             const struct tocsin_config *cfg,
                             const struct tocsin_wave *w, const char *prefs,
                             int has_email, int has_phone);
+
+/* Routing with de-duplication for the rows of one audience under one
+ * channel rule, streamed in file order: the same email (case-insensitive)
+ * or phone on a later row is a duplicate. plan, open and every later
+ * occurrence use it, so they agree row for row. */
+struct tocsin_router {
+    const struct tocsin_config *cfg;
+    const struct tocsin_wave *w;   /* the channel rule */
+    int audience;                  /* bit index, -1: every row */
+    struct tocsin_hashset seen[2]; /* emails, phones */
+};
+
+void tocsin_router_init(struct tocsin_router *r,
+                        const struct tocsin_config *cfg,
+                        const struct tocsin_wave *w, int audience);
+void tocsin_router_cleanup(struct tocsin_router *r);
+
+/* Route one row. Returns 0 when the row is not in the audience ('*out'
+ * empty), else 1 with '*out' filled and '*dup' holding bit k when route
+ * channel k's address was already used. For 'first' rules only channel 0
+ * is checked (the others are failover candidates). */
+int tocsin_router_row(struct tocsin_router *r, struct tocsin_route *out,
+                      uint32_t *dup, uint64_t audiences, const char *prefs,
+                      const char *email, const char *phone);
 
 /* Does wave 'w' have any per-recipient channel? Any broadcast one? */
 int tocsin_wave_has_recipients(const struct tocsin_config *cfg,
