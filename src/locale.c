@@ -1,564 +1,841 @@
 /*
- * locale.c - languages, time zones and the localized template filters, on
- * ICU's C API.
+ * locale.c - languages, time zones and the template filters, all through
+ * ICU's C API, so a Chinese recipient reads Chinese dates, currencies and
+ * durations (DESIGN §6).
  *
- * ICU formatters are expensive to open and cheap to use, and rendering is
- * per recipient, so they are cached per (kind, locale, zone) for the life
- * of the process (tocsin_locale_cleanup() releases them for leak checks).
- * Output is UTF-8; ICU's narrow and non-breaking spaces become plain
- * spaces, so "9:00 PM" stays in the GSM-7 alphabet of an English SMS.
+ * Opening an ICU formatter loads locale data and builds patterns, which
+ * costs far more than formatting one value; a wave formats per recipient.
+ * So formatters are cached per (filter, locale, zone, currency) in a small
+ * table behind a mutex, and reused. Never prints; never writes ICU's own
+ * defaults (the process's default locale and zone are not ours to change).
  */
 #include "tocsin/locale.h"
 #include "tocsin/clock.h"
 #include "tocsin/mem.h"
+#include "tocsin/sanitize.h"
 
-#include <ctype.h>
 #include <errno.h>
-#include <math.h>
+#include <float.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <unicode/ucal.h>
+#include <unicode/ucasemap.h>
+#include <unicode/ucurr.h>
 #include <unicode/udat.h>
 #include <unicode/udatpg.h>
-#include <unicode/uloc.h>
 #include <unicode/ulistformatter.h>
-#include <unicode/unum.h>
+#include <unicode/uloc.h>
 #include <unicode/unumberformatter.h>
 #include <unicode/ustring.h>
 
-#define ULOC_CAP 96
-#define CACHE_MAX 64
+/* Longer tags and zone names than this are mistakes, not locales. */
+#define NAME_MAX_LEN 64
+/* A wave uses a handful of (locale, zone) pairs; the table only has to
+ * hold those, and evicts the least recently used beyond. */
+#define CACHE_SIZE 48
+/* Values the date, money and duration filters read are short. */
+#define VALUE_MAX_LEN 100
+/* Largest epoch second a date filter takes: 9999-12-31T23:59:59Z. */
+#define EPOCH_MAX 253402300799LL
 
-enum ckind { C_MONEY, C_DATE, C_DATETIME, C_LIST, C_UNIT };
+enum fkind { F_MONEY, F_DATE, F_DATETIME, F_DURATION, F_CASE, F_ZONE };
 
-struct centry {
-    enum ckind kind;
-    char key[160];
-    void *obj;
+static const char *const filter_names[] = {
+    "money", "date", "datetime", "duration", "upper", "lower", NULL
 };
 
-static struct centry cache[CACHE_MAX];
-static size_t n_cache;
+struct entry {
+    int used;
+    enum fkind kind;
+    char tag[NAME_MAX_LEN];
+    char tz[NAME_MAX_LEN];
+    char cur[4];
+    unsigned long long stamp;
+    UNumberFormatter *num;      /* money */
+    UNumberFormatter *unit[4];  /* duration: day, hour, minute, second */
+    UListFormatter *list;       /* duration */
+    UFormattedNumber *res;      /* money, duration: reused per value */
+    UDateFormat *dat;           /* date, datetime */
+    UCaseMap *cmap;             /* upper, lower */
+    UCalendar *cal;             /* tocsin_tz_offset */
+    /* The last value and its text: a wave's params (the delay, the credit,
+     * the next update) are the same for every recipient, so most filter
+     * calls repeat the one before. */
+    char memo_in[VALUE_MAX_LEN + 1];
+    char memo_out[256];
+    size_t memo_len;
+    int memo_ok, memo_upper;
+};
 
-static void close_entry(struct centry *e)
+static struct entry cache[CACHE_SIZE];
+static unsigned long long cache_clock;
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* How many bytes of 's' to quote in a message: at most 40, cut on a
+ * character boundary so the message stays UTF-8. */
+static int quote_len(const char *s)
 {
-    switch (e->kind) {
-    case C_MONEY:
-        unum_close(e->obj);
-        break;
-    case C_DATE:
-    case C_DATETIME:
-        udat_close(e->obj);
-        break;
-    case C_LIST:
-        ulistfmt_close(e->obj);
-        break;
-    case C_UNIT:
-        unumf_close(e->obj);
-        break;
+    size_t n = strlen(s);
+
+    if (n <= 40)
+        return (int)n;
+    n = 40;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return (int)n;
+}
+
+static int ascii_to_uchars(UChar *u, size_t cap, const char *s)
+{
+    size_t i;
+
+    for (i = 0; s[i]; i++) {
+        if (i + 1 >= cap || (unsigned char)s[i] >= 0x80)
+            return -1;
+        u[i] = (UChar)s[i];
     }
+    u[i] = 0;
+    return (int)i;
+}
+
+/* BCP 47 tag to ICU locale id; -1 when 'tag' is not well-formed. */
+static int icu_id(char *id, size_t cap, const char *tag)
+{
+    UErrorCode ec = U_ZERO_ERROR;
+    int32_t parsed = 0;
+    size_t len = tag ? strlen(tag) : 0;
+
+    if (!len || len >= NAME_MAX_LEN)
+        return -1;
+    uloc_forLanguageTag(tag, id, (int32_t)cap, &parsed, &ec);
+    if (U_FAILURE(ec) || ec == U_STRING_NOT_TERMINATED_WARNING ||
+        (size_t)parsed != len || !id[0])
+        return -1;
+    return 0;
+}
+
+/* Append ICU's UTF-16 output as UTF-8. CLDR 42 puts a narrow no-break
+ * space before "PM" and no-break spaces inside numbers; they become plain
+ * spaces, or a Latin-script SMS would leave GSM-7 for UCS-2 and carry
+ * less than half the text per segment. */
+static int add_uchars(struct tocsin_buf *out, const UChar *u, int32_t n)
+{
+    char b[2048];
+    int32_t len = 0, i, run = 0;
+    UErrorCode ec = U_ZERO_ERROR;
+
+    u_strToUTF8(b, (int32_t)sizeof b, &len, u, n, &ec);
+    if (U_FAILURE(ec) || len >= (int32_t)sizeof b)
+        return -1;
+    for (i = 0; i < len; i++) {
+        int skip = 0;
+
+        if ((unsigned char)b[i] == 0xC2 && i + 1 < len &&
+            (unsigned char)b[i + 1] == 0xA0)
+            skip = 2;
+        else if ((unsigned char)b[i] == 0xE2 && i + 2 < len &&
+                 (unsigned char)b[i + 1] == 0x80 &&
+                 ((unsigned char)b[i + 2] == 0xAF ||
+                  (unsigned char)b[i + 2] == 0x89))
+            skip = 3;
+        if (!skip)
+            continue;
+        tocsin_buf_add(out, b + run, (size_t)(i - run));
+        tocsin_buf_addc(out, ' ');
+        i += skip - 1;
+        run = i + 1;
+    }
+    tocsin_buf_add(out, b + run, (size_t)(len - run));
+    return 0;
+}
+
+/* Copy 'v' without surrounding blanks into 'buf'; -1 when too long. */
+static int trimmed(char *buf, size_t cap, const char *v)
+{
+    size_t n;
+
+    while (*v == ' ' || *v == '\t')
+        v++;
+    n = strlen(v);
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    if (n >= cap)
+        return -1;
+    memcpy(buf, v, n);
+    buf[n] = '\0';
+    return 0;
+}
+
+static int all_digits(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+static void tag_norm(char *out, size_t cap, const char *tag)
+{
+    size_t i;
+
+    for (i = 0; tag[i] && i + 1 < cap; i++)
+        out[i] = tag[i] == '_' ? '-' : tag[i];
+    out[i] = '\0';
+}
+
+/* The tag with ICU's likely subtags added ("zh-HK" is zh_Hant_HK), split
+ * into language and script; all empty when the tag is not well-formed. */
+struct maxed {
+    char full[ULOC_FULLNAME_CAPACITY];
+    char lang[ULOC_LANG_CAPACITY];
+    char script[ULOC_SCRIPT_CAPACITY];
+};
+
+static void maximize(struct maxed *m, const char *tag)
+{
+    char norm[NAME_MAX_LEN], id[ULOC_FULLNAME_CAPACITY];
+    UErrorCode ec = U_ZERO_ERROR;
+
+    memset(m, 0, sizeof *m);
+    tag_norm(norm, sizeof norm, tag);
+    if (icu_id(id, sizeof id, norm))
+        return;
+    uloc_addLikelySubtags(id, m->full, (int32_t)sizeof m->full, &ec);
+    uloc_getLanguage(m->full, m->lang, (int32_t)sizeof m->lang, &ec);
+    uloc_getScript(m->full, m->script, (int32_t)sizeof m->script, &ec);
+    if (U_FAILURE(ec) || ec == U_STRING_NOT_TERMINATED_WARNING)
+        memset(m, 0, sizeof *m);
+}
+
+static int same_tag(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = *a == '_' ? '-' : *a, y = *b == '_' ? '-' : *b;
+
+        if (x >= 'A' && x <= 'Z')
+            x = (char)(x + 32);
+        if (y >= 'A' && y <= 'Z')
+            y = (char)(y + 32);
+        if (x != y)
+            return 0;
+    }
+    return *a == *b;
+}
+
+size_t tocsin_locale_pick(const char *tag, const char *const *available,
+                          size_t n)
+{
+    struct maxed want, have;
+    size_t i, lang_script = n, lang = n;
+
+    if (!n || !tag || !*tag)
+        return 0;
+    /* the common case, per recipient: an exact tag, and no ICU at all */
+    for (i = 0; i < n; i++)
+        if (same_tag(tag, available[i]))
+            return i;
+    maximize(&want, tag);
+    if (!want.lang[0])
+        return 0;
+    for (i = 0; i < n; i++) {
+        maximize(&have, available[i]);
+        if (!have.lang[0] || strcmp(have.lang, want.lang))
+            continue;
+        if (!strcmp(have.full, want.full))
+            return i;
+        if (lang_script == n && !strcmp(have.script, want.script))
+            lang_script = i;
+        if (lang == n)
+            lang = i;
+    }
+    return lang_script < n ? lang_script : lang < n ? lang : 0;
+}
+
+int tocsin_locale_valid(const char *tag)
+{
+    char id[ULOC_FULLNAME_CAPACITY];
+
+    return tag && !icu_id(id, sizeof id, tag);
+}
+
+int tocsin_tz_valid(const char *tz)
+{
+    UChar u[NAME_MAX_LEN], canon[NAME_MAX_LEN];
+    UErrorCode ec = U_ZERO_ERROR;
+    UBool system = 0;
+    int n;
+
+    if (!tz || !*tz || (n = ascii_to_uchars(u, NAME_MAX_LEN, tz)) < 0)
+        return 0;
+    ucal_getCanonicalTimeZoneID(u, n, canon, NAME_MAX_LEN, &system, &ec);
+    /* custom ids ("GMT+05:00") are not zones: they have no DST rules */
+    return U_SUCCESS(ec) && system;
+}
+
+static void entry_close(struct entry *e)
+{
+    size_t i;
+
+    if (e->num)
+        unumf_close(e->num);
+    for (i = 0; i < 4; i++)
+        if (e->unit[i])
+            unumf_close(e->unit[i]);
+    if (e->list)
+        ulistfmt_close(e->list);
+    if (e->res)
+        unumf_closeResult(e->res);
+    if (e->dat)
+        udat_close(e->dat);
+    if (e->cmap)
+        ucasemap_close(e->cmap);
+    if (e->cal)
+        ucal_close(e->cal);
+    memset(e, 0, sizeof *e);
 }
 
 void tocsin_locale_cleanup(void)
 {
     size_t i;
 
-    for (i = 0; i < n_cache; i++)
-        close_entry(&cache[i]);
-    n_cache = 0;
+    pthread_mutex_lock(&cache_lock);
+    for (i = 0; i < CACHE_SIZE; i++)
+        entry_close(&cache[i]);
+    cache_clock = 0;
+    pthread_mutex_unlock(&cache_lock);
 }
 
-static void *cache_get(enum ckind k, const char *key)
+static UNumberFormatter *open_skeleton(const char *skel, const char *id)
 {
+    UChar u[128];
+    UErrorCode ec = U_ZERO_ERROR;
+    UNumberFormatter *f;
+    int n = ascii_to_uchars(u, 128, skel);
+
+    if (n < 0)
+        return NULL;
+    f = unumf_openForSkeletonAndLocale(u, n, id, &ec);
+    if (U_FAILURE(ec)) {
+        if (f)
+            unumf_close(f);
+        return NULL;
+    }
+    return f;
+}
+
+/* The long date and short time with the zone's short name, in the order
+ * and words the locale uses: "November 22, 2026 at 9:00 PM EST",
+ * "2026年11月22日 下午9:00 [EST]". A skeleton rather than a date and time
+ * style, because ICU's styles put the zone only in the long time, which
+ * also shows seconds. */
+static UDateFormat *open_datetime(const char *id, const UChar *tz, int tz_len)
+{
+    static const UChar skel[] = {'y', 'M', 'M', 'M', 'M', 'd', 'j', 'm', 'z',
+                                 0};
+    UErrorCode ec = U_ZERO_ERROR;
+    UDateTimePatternGenerator *g = udatpg_open(id, &ec);
+    UDateFormat *f = NULL;
+    UChar pat[128];
+    int32_t n;
+
+    if (U_FAILURE(ec))
+        goto out;
+    n = udatpg_getBestPattern(g, skel, -1, pat, 128, &ec);
+    if (U_FAILURE(ec) || n >= 128)
+        goto out;
+    f = udat_open(UDAT_PATTERN, UDAT_PATTERN, id, tz, tz_len, pat, n, &ec);
+    if (U_FAILURE(ec) && f) {
+        udat_close(f);
+        f = NULL;
+    }
+out:
+    if (g)
+        udatpg_close(g);
+    return f;
+}
+
+static int entry_open(struct entry *e, const char *id, const UChar *tz,
+                      int tz_len)
+{
+    static const char *const units[4] = {"day", "hour", "minute", "second"};
+    UErrorCode ec = U_ZERO_ERROR;
     size_t i;
 
-    for (i = 0; i < n_cache; i++)
-        if (cache[i].kind == k && !strcmp(cache[i].key, key))
-            return cache[i].obj;
-    return NULL;
-}
+    switch (e->kind) {
+    case F_MONEY: {
+        struct tocsin_buf b = TOCSIN_BUF_INIT(0);
 
-static void cache_put(enum ckind k, const char *key, void *obj)
-{
-    struct centry *e;
-
-    if (n_cache == CACHE_MAX) {
-        /* full: forget the oldest; a workload that needs more than 64
-         * formatters at once is not one we expect */
-        close_entry(&cache[0]);
-        memmove(cache, cache + 1, (CACHE_MAX - 1) * sizeof *cache);
-        n_cache--;
+        tocsin_buf_addf(&b, "currency/%s", e->cur);
+        e->num = open_skeleton(b.ptr, id);
+        tocsin_buf_cleanup(&b);
+        e->res = unumf_openResult(&ec);
+        return e->num && U_SUCCESS(ec) ? 0 : -1;
     }
-    e = &cache[n_cache++];
-    e->kind = k;
-    tocsin_format(e->key, sizeof e->key, "%s", key);
-    e->obj = obj;
-}
+    case F_DURATION:
+        for (i = 0; i < 4; i++) {
+            struct tocsin_buf b = TOCSIN_BUF_INIT(0);
 
-/* UTF-8 to UTF-16 into a fixed array. */
-static int32_t to16(UChar *out, int32_t cap, const char *s)
-{
-    UErrorCode st = U_ZERO_ERROR;
-    int32_t n = 0;
-
-    u_strFromUTF8(out, cap, &n, s, -1, &st);
-    if (U_FAILURE(st) || n >= cap)
-        return -1;
-    out[n] = 0;
-    return n;
-}
-
-/* UTF-16 to UTF-8, appended, with ICU's special spaces made plain. */
-static void add16(struct tocsin_buf *out, const UChar *s, int32_t n)
-{
-    char tmp[1024];
-    UErrorCode st = U_ZERO_ERROR;
-    int32_t k = 0, i;
-    UChar *copy = tocsin_xmalloc(((size_t)n + 1) * sizeof *copy);
-
-    for (i = 0; i < n; i++)
-        copy[i] = (s[i] == 0x202f || s[i] == 0x00a0 || s[i] == 0x2009)
-                      ? 0x20 : s[i];
-    u_strToUTF8(tmp, sizeof tmp, &k, copy, n, &st);
-    if (U_SUCCESS(st) && k < (int32_t)sizeof tmp) {
-        tocsin_buf_add(out, tmp, (size_t)k);
-    } else {
-        char *big;
-
-        st = U_ZERO_ERROR;
-        u_strToUTF8(NULL, 0, &k, copy, n, &st);
-        big = tocsin_xmalloc((size_t)k + 1);
-        st = U_ZERO_ERROR;
-        u_strToUTF8(big, k + 1, &k, copy, n, &st);
-        tocsin_buf_add(out, big, (size_t)k);
-        free(big);
+            tocsin_buf_addf(&b, "measure-unit/duration-%s "
+                                "unit-width-full-name", units[i]);
+            e->unit[i] = open_skeleton(b.ptr, id);
+            tocsin_buf_cleanup(&b);
+            if (!e->unit[i])
+                return -1;
+        }
+        e->list = ulistfmt_openForType(id, ULISTFMT_TYPE_UNITS,
+                                       ULISTFMT_WIDTH_WIDE, &ec);
+        if (U_SUCCESS(ec))
+            e->res = unumf_openResult(&ec);
+        return U_SUCCESS(ec) ? 0 : -1;
+    case F_DATE:
+        e->dat = udat_open(UDAT_NONE, UDAT_LONG, id, tz, tz_len, NULL, 0,
+                           &ec);
+        return U_SUCCESS(ec) ? 0 : -1;
+    case F_DATETIME:
+        e->dat = open_datetime(id, tz, tz_len);
+        return e->dat ? 0 : -1;
+    case F_CASE:
+        e->cmap = ucasemap_open(id, 0, &ec);
+        return U_SUCCESS(ec) ? 0 : -1;
+    case F_ZONE:
+        e->cal = ucal_open(tz, tz_len, "en", UCAL_GREGORIAN, &ec);
+        return U_SUCCESS(ec) ? 0 : -1;
     }
-    free(copy);
+    return -1;
 }
 
-/* BCP 47 tag to an ICU locale id ("zh-Hant-HK" -> "zh_Hant_HK"). */
-static int icu_id(char out[ULOC_CAP], const char *tag)
+/* The cached formatter for 'kind' in 'tag' and 'tz' (and currency 'cur'),
+ * opened on first use. Called with cache_lock held. NULL with 'err' set
+ * for an unknown locale or zone. */
+static struct entry *entry_get(enum fkind kind, const char *tag,
+                               const char *tz, const char *cur,
+                               const char *path, int line,
+                               struct tocsin_error *err)
 {
-    UErrorCode st = U_ZERO_ERROR;
-    int32_t parsed = 0;
+    char id[ULOC_FULLNAME_CAPACITY] = "";
+    UChar utz[NAME_MAX_LEN] = {0};
+    struct entry *e = NULL;
+    size_t i;
+    int tz_len = 0;
 
-    uloc_forLanguageTag(tag, out, ULOC_CAP, &parsed, &st);
-    return U_SUCCESS(st) && parsed == (int32_t)strlen(tag) && out[0];
-}
+    for (i = 0; i < CACHE_SIZE; i++) {
+        struct entry *c = &cache[i];
 
-int tocsin_locale_valid(const char *tag)
-{
-    char id[ULOC_CAP];
-
-    return tag && *tag && icu_id(id, tag);
-}
-
-struct parts {
-    char lang[16], script[16];
-};
-
-static void likely(struct parts *p, const char *tag)
-{
-    char id[ULOC_CAP], max[ULOC_CAP];
-    UErrorCode st = U_ZERO_ERROR;
-
-    memset(p, 0, sizeof *p);
-    if (!icu_id(id, tag))
-        return;
-    uloc_addLikelySubtags(id, max, sizeof max, &st);
-    if (U_FAILURE(st))
-        tocsin_format(max, sizeof max, "%s", id);
-    st = U_ZERO_ERROR;
-    uloc_getLanguage(max, p->lang, sizeof p->lang, &st);
-    st = U_ZERO_ERROR;
-    uloc_getScript(max, p->script, sizeof p->script, &st);
-}
-
-static int tag_eq(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++) {
-        char x = *a == '_' ? '-' : (char)tolower((unsigned char)*a);
-        char y = *b == '_' ? '-' : (char)tolower((unsigned char)*b);
-
-        if (x != y)
-            return 0;
+        if (c->used && c->kind == kind && !strcmp(c->tag, tag) &&
+            !strcmp(c->tz, tz) && !strcmp(c->cur, cur)) {
+            c->stamp = ++cache_clock;
+            return c;
+        }
     }
-    return !*a && !*b;
-}
-
-size_t tocsin_locale_pick(const char *tag, const char *const *available,
-                          size_t n)
-{
-    static struct {
-        char tag[64];
-        const char *const *avail;
-        size_t n, pick;
-    } memo[16];
-    static size_t memo_next;
-    struct parts want, have;
-    size_t i, lang_match = (size_t)-1;
-
-    if (!tag || !*tag || n == 0)
-        return 0;
-    for (i = 0; i < 16; i++)
-        if (memo[i].avail == available && memo[i].n == n &&
-            !strcmp(memo[i].tag, tag))
-            return memo[i].pick;
-    for (i = 0; i < n; i++)
-        if (tag_eq(tag, available[i]))
-            goto found;
-    likely(&want, tag);
-    for (i = 0; want.lang[0] && i < n; i++) {
-        likely(&have, available[i]);
-        if (strcmp(want.lang, have.lang))
-            continue;
-        if (!strcmp(want.script, have.script))
-            goto found;
-        if (lang_match == (size_t)-1 && !have.script[0])
-            lang_match = i;
-        else if (lang_match == (size_t)-1 && !want.script[0])
-            lang_match = i;
+    if (kind != F_ZONE && icu_id(id, sizeof id, tag)) {
+        tocsin_error_set(err, TOCSIN_EINPUT, path, line,
+                         "unknown locale '%.*s'", quote_len(tag), tag);
+        tocsin_error_hint(err, "use a BCP 47 tag such as en, zh-TW or "
+                               "zh-Hans-SG");
+        return NULL;
     }
-    i = lang_match != (size_t)-1 ? lang_match : 0;
-found:
-    if (strlen(tag) < sizeof memo[0].tag) {
-        tocsin_format(memo[memo_next].tag, sizeof memo[0].tag, "%s", tag);
-        memo[memo_next].avail = available;
-        memo[memo_next].n = n;
-        memo[memo_next].pick = i;
-        memo_next = (memo_next + 1) % 16;
+    if (*tz) {
+        if (!tocsin_tz_valid(tz)) {
+            tocsin_error_set(err, TOCSIN_EINPUT, path, line,
+                             "unknown time zone '%.*s'", quote_len(tz), tz);
+            tocsin_error_hint(err, "use an IANA zone such as "
+                                   "America/New_York or Asia/Taipei");
+            return NULL;
+        }
+        tz_len = ascii_to_uchars(utz, NAME_MAX_LEN, tz);
     }
-    return i;
-}
-
-int tocsin_tz_valid(const char *tz)
-{
-    UChar id[128], canon[128];
-    UBool sys = 0;
-    UErrorCode st = U_ZERO_ERROR;
-
-    if (!tz || !*tz || to16(id, 128, tz) < 0)
-        return 0;
-    ucal_getCanonicalTimeZoneID(id, -1, canon, 128, &sys, &st);
-    return U_SUCCESS(st) && sys;
+    for (i = 0; i < CACHE_SIZE; i++) {
+        if (!cache[i].used) {
+            e = &cache[i];
+            break;
+        }
+        if (!e || cache[i].stamp < e->stamp)
+            e = &cache[i];
+    }
+    entry_close(e);
+    e->kind = kind;
+    memcpy(e->tag, tag, strlen(tag) + 1);
+    memcpy(e->tz, tz, strlen(tz) + 1);
+    memcpy(e->cur, cur, strlen(cur) + 1);
+    if (entry_open(e, id, utz, tz_len)) {
+        entry_close(e);
+        tocsin_error_set(err, TOCSIN_EINPUT, path, line,
+                         "ICU cannot open a %s formatter for locale '%s'",
+                         kind == F_ZONE   ? "time zone"
+                         : kind == F_CASE ? "case"
+                                          : filter_names[kind],
+                         tag);
+        return NULL;
+    }
+    e->used = 1;
+    e->stamp = ++cache_clock;
+    return e;
 }
 
 int tocsin_tz_offset(int *out, const char *tz, int64_t t,
                      struct tocsin_error *err)
 {
-    UChar id[128];
-    UErrorCode st = U_ZERO_ERROR;
-    UCalendar *cal;
+    UErrorCode ec = U_ZERO_ERROR;
+    struct entry *e;
+    int32_t zone, dst;
+    int rc = 0;
 
-    if (!tocsin_tz_valid(tz) || to16(id, 128, tz) < 0)
+    if (!tz || strlen(tz) >= NAME_MAX_LEN || !tocsin_tz_valid(tz))
         return tocsin_error_set(err, TOCSIN_EINPUT, NULL, 0,
-                                "unknown time zone '%.64s'", tz ? tz : "");
-    cal = ucal_open(id, -1, "en", UCAL_GREGORIAN, &st);
-    ucal_setMillis(cal, (UDate)t * 1000.0, &st);
-    *out = (ucal_get(cal, UCAL_ZONE_OFFSET, &st) +
-            ucal_get(cal, UCAL_DST_OFFSET, &st)) / 1000;
-    ucal_close(cal);
-    if (U_FAILURE(st))
-        return tocsin_error_set(err, TOCSIN_EINPUT, NULL, 0,
-                                "cannot compute the offset of '%.64s'", tz);
+                                "unknown time zone '%.*s'",
+                                tz ? quote_len(tz) : 0, tz ? tz : "");
+    pthread_mutex_lock(&cache_lock);
+    e = entry_get(F_ZONE, "", tz, "", NULL, 0, err);
+    if (!e) {
+        rc = TOCSIN_EINPUT;
+        goto out;
+    }
+    ucal_setMillis(e->cal, (UDate)t * 1000.0, &ec);
+    zone = ucal_get(e->cal, UCAL_ZONE_OFFSET, &ec);
+    dst = ucal_get(e->cal, UCAL_DST_OFFSET, &ec);
+    if (U_FAILURE(ec)) {
+        rc = tocsin_error_set(err, TOCSIN_EINPUT, NULL, 0,
+                              "cannot find the offset of '%s' at that time "
+                              "(%s)", tz, u_errorName(ec));
+        goto out;
+    }
+    *out = (zone + dst) / 1000;
+out:
+    pthread_mutex_unlock(&cache_lock);
+    return rc;
+}
+
+/* "USD 20.50": an upper-case ISO 4217 code ICU knows, blanks, and a plain
+ * decimal amount with no more decimals than the currency has. The amount
+ * stays text in 'amount' so it is formatted exactly, never via a double.
+ * Returns 0, or -1 with 'why' saying what is wrong. */
+static int money_split(char code[4], char *amount, size_t cap,
+                       const char *s, const char **why)
+{
+    UErrorCode ec = U_ZERO_ERROR;
+    UChar ucode[4];
+    size_t i, int_digits = 0, frac_digits = 0;
+    int32_t allowed;
+    const char *p = s;
+
+    *why = "write a currency code and an amount: \"USD 20\", \"TWD 500\"";
+    while (*p == ' ' || *p == '\t')
+        p++;
+    for (i = 0; i < 3; i++) {
+        if (p[i] < 'A' || p[i] > 'Z')
+            return -1;
+        code[i] = p[i];
+        ucode[i] = (UChar)p[i];
+    }
+    code[3] = '\0';
+    ucode[3] = 0;
+    p += 3;
+    if (*p != ' ' && *p != '\t')
+        return -1;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    for (i = 0; p[i] >= '0' && p[i] <= '9'; i++)
+        int_digits++;
+    if (p[i] == '.')
+        for (i++; p[i] >= '0' && p[i] <= '9'; i++)
+            frac_digits++;
+    if (!int_digits || (p[int_digits] == '.' && !frac_digits))
+        return -1;
+    if (int_digits > 15) {
+        *why = "the amount is too large";
+        return -1;
+    }
+    if (i >= cap)
+        return -1;
+    memcpy(amount, p, i);
+    amount[i] = '\0';
+    for (p += i; *p == ' ' || *p == '\t'; p++)
+        ;
+    if (*p)
+        return -1;
+    if (!ucurr_isAvailable(ucode, -DBL_MAX, DBL_MAX, &ec) || U_FAILURE(ec)) {
+        *why = "the currency is not an ISO 4217 code";
+        return -1;
+    }
+    allowed = ucurr_getDefaultFractionDigits(ucode, &ec);
+    if (U_SUCCESS(ec) && frac_digits > (size_t)allowed) {
+        *why = allowed ? "the amount has more decimals than the currency"
+                       : "the currency has no decimals";
+        return -1;
+    }
     return 0;
 }
 
 int tocsin_money_parse(char code_out[4], double *amount_out, const char *s,
                        const char *path, int line, struct tocsin_error *err)
 {
-    char *end;
-    double v;
-    int i;
+    char amount[40];
+    const char *why;
 
-    for (i = 0; i < 3; i++)
-        if (!s[i] || s[i] < 'A' || s[i] > 'Z')
-            goto bad;
-    if (s[3] != ' ')
-        goto bad;
-    errno = 0;
-    v = strtod(s + 4, &end);
-    if (errno || end == s + 4 || *end || !isfinite(v) || v < 0 || v > 1e12 ||
-        !isdigit((unsigned char)s[4]))
-        goto bad;
-    memcpy(code_out, s, 3);
-    code_out[3] = '\0';
-    *amount_out = v;
-    return 0;
-bad:
-    tocsin_error_set(err, TOCSIN_EINPUT, path, line,
-                     "invalid money value '%.64s'", s);
-    tocsin_error_hint(err, "write an ISO 4217 code and an amount: "
-                           "\"USD 20\", \"TWD 500\", \"CNY 88.50\"");
-    return TOCSIN_EINPUT;
-}
-
-static int filter_money(struct tocsin_buf *out, const char *value,
-                        const char *loc, const char *path, int line,
-                        struct tocsin_error *err)
-{
-    char code[4], key[160];
-    double amount;
-    UChar cur[4], buf[256];
-    UErrorCode st = U_ZERO_ERROR;
-    UNumberFormat *f;
-    int32_t n;
-
-    if (tocsin_money_parse(code, &amount, value, path, line, err))
+    if (!s || money_split(code_out, amount, sizeof amount, s, &why)) {
+        tocsin_error_set(err, TOCSIN_EINPUT, path, line,
+                         "invalid money '%.*s'", s ? quote_len(s) : 0,
+                         s ? s : "");
+        tocsin_error_hint(err, "%s", why);
         return TOCSIN_EINPUT;
-    tocsin_format(key, sizeof key, "%s", loc);
-    if (!(f = cache_get(C_MONEY, key))) {
-        f = unum_open(UNUM_CURRENCY, NULL, 0, loc, NULL, &st);
-        if (U_FAILURE(st))
-            return tocsin_error_set(err, TOCSIN_EINPUT, path, line,
-                                    "cannot format money for '%s'", loc);
-        cache_put(C_MONEY, key, f);
     }
-    to16(cur, 4, code);
-    st = U_ZERO_ERROR;
-    n = unum_formatDoubleCurrency(f, amount, cur, buf, 256, NULL, &st);
-    if (U_FAILURE(st))
-        return tocsin_error_set(err, TOCSIN_EINPUT, path, line,
-                                "cannot format '%s'", value);
-    add16(out, buf, n);
+    *amount_out = strtod(amount, NULL);
     return 0;
 }
 
-/* ISO 8601 or epoch seconds. A date without a time is a calendar day, so
- * it is shown in UTC: no zone may move it to the day before. */
-static int parse_instant(int64_t *t, int *date_only, const char *value,
-                         const char *path, int line, struct tocsin_error *err)
+/* Epoch seconds or ISO 8601. A bare date ("2026-11-22") is a calendar
+ * day, not an instant: '*whole_day' asks for it to be shown in UTC, where
+ * tocsin_time_parse put its midnight, so no zone moves it a day back. */
+static int read_time(int64_t *t, int *whole_day, const char *v)
 {
     char *end;
-    long long v;
+    long long n;
 
-    *date_only = 0;
-    errno = 0;
-    v = strtoll(value, &end, 10);
-    if (!errno && end != value && !*end) {
-        *t = v;
+    *whole_day = 0;
+    if (all_digits(v)) {
+        errno = 0;
+        n = strtoll(v, &end, 10);
+        if (errno || *end || n > EPOCH_MAX || n < -EPOCH_MAX)
+            return -1;
+        *t = n;
         return 0;
     }
-    if (tocsin_time_parse(t, value, err)) {
-        err->line = line;
-        tocsin_error_at(err, path, line);
-        return TOCSIN_EINPUT;
-    }
-    *date_only = strlen(value) == 10;
+    if (tocsin_time_parse(t, v, NULL))
+        return -1;
+    *whole_day = strlen(v) == 10;
     return 0;
 }
 
-static UDateFormat *date_fmt(enum ckind k, const char *loc, const char *tz,
-                             const char *path, int line,
-                             struct tocsin_error *err)
+static int read_duration(int64_t *d, const char *v)
 {
-    char key[160];
-    UChar ztz[128], pat[128], skel[32];
-    UErrorCode st = U_ZERO_ERROR;
-    UDateFormat *f;
+    char *end;
+    long long n;
 
-    tocsin_format(key, sizeof key, "%s|%s", loc, tz);
-    if ((f = cache_get(k, key)))
-        return f;
-    if (to16(ztz, 128, tz) < 0 || !tocsin_tz_valid(tz)) {
-        tocsin_error_set(err, TOCSIN_EINPUT, path, line,
-                         "unknown time zone '%.64s'", tz);
-        return NULL;
+    if (v[0] >= '0' && v[0] <= '9' && all_digits(v)) {
+        errno = 0;
+        n = strtoll(v, &end, 10);
+        if (errno || *end || n > TOCSIN_DURATION_MAX)
+            return -1;
+        *d = n;
+        return 0;
     }
-    if (k == C_DATE) {
-        f = udat_open(UDAT_NONE, UDAT_LONG, loc, ztz, -1, NULL, -1, &st);
-    } else {
-        /* the locale's own order for date, time and a short zone name */
-        UDateTimePatternGenerator *g = udatpg_open(loc, &st);
-        int32_t n;
-
-        to16(skel, 32, "yMMMMdjmz");
-        n = udatpg_getBestPattern(g, skel, -1, pat, 128, &st);
-        udatpg_close(g);
-        if (U_SUCCESS(st) && n < 128)
-            f = udat_open(UDAT_PATTERN, UDAT_PATTERN, loc, ztz, -1, pat, n,
-                          &st);
-    }
-    if (U_FAILURE(st) || !f) {
-        tocsin_error_set(err, TOCSIN_EINPUT, path, line,
-                         "cannot format dates for '%s'", loc);
-        return NULL;
-    }
-    cache_put(k, key, f);
-    return f;
+    return tocsin_duration_parse(d, v, NULL, 0, NULL) ? -1 : 0;
 }
 
-static int filter_date(struct tocsin_buf *out, enum ckind k,
-                       const char *value, const char *loc, const char *tz,
-                       const char *path, int line, struct tocsin_error *err)
+static int fmt_money(struct tocsin_buf *out, struct entry *e,
+                     const char *amount)
 {
-    UChar buf[256];
-    UErrorCode st = U_ZERO_ERROR;
-    UDateFormat *f;
-    int64_t t;
-    int date_only;
+    UErrorCode ec = U_ZERO_ERROR;
+    UChar u[256];
     int32_t n;
 
-    if (parse_instant(&t, &date_only, value, path, line, err))
-        return TOCSIN_EINPUT;
-    if (!(f = date_fmt(k, loc, date_only ? "UTC" : tz, path, line, err)))
-        return TOCSIN_EINPUT;
-    n = udat_format(f, (UDate)t * 1000.0, buf, 256, NULL, &st);
-    if (U_FAILURE(st))
-        return tocsin_error_set(err, TOCSIN_EINPUT, path, line,
-                                "cannot format '%s'", value);
-    add16(out, buf, n);
-    return 0;
+    unumf_formatDecimal(e->num, amount, -1, e->res, &ec);
+    n = unumf_resultToString(e->res, u, 256, &ec);
+    if (U_FAILURE(ec) || n >= 256)
+        return -1;
+    return add_uchars(out, u, n);
 }
 
-static int unit_part(UChar *out, int32_t cap, const char *loc,
-                     const char *unit, int64_t v, struct tocsin_error *err)
+static int fmt_date(struct tocsin_buf *out, struct entry *e, int64_t t)
 {
-    char key[160], sk[96];
-    UChar skel[96];
-    UErrorCode st = U_ZERO_ERROR;
-    UNumberFormatter *f;
-    UFormattedNumber *r;
+    UErrorCode ec = U_ZERO_ERROR;
+    UChar u[256];
     int32_t n;
 
-    tocsin_format(key, sizeof key, "%s|%s", loc, unit);
-    if (!(f = cache_get(C_UNIT, key))) {
-        tocsin_format(sk, sizeof sk, "measure-unit/duration-%s "
-                                     "unit-width-full-name", unit);
-        to16(skel, 96, sk);
-        f = unumf_openForSkeletonAndLocale(skel, -1, loc, &st);
-        if (U_FAILURE(st))
-            return tocsin_error_set(err, TOCSIN_EINPUT, NULL, 0,
-                                    "cannot format durations for '%s'", loc);
-        cache_put(C_UNIT, key, f);
-    }
-    r = unumf_openResult(&st);
-    unumf_formatInt(f, v, r, &st);
-    n = unumf_resultToString(r, out, cap, &st);
-    unumf_closeResult(r);
-    if (U_FAILURE(st) || n >= cap)
-        return tocsin_error_set(err, TOCSIN_EINPUT, NULL, 0,
-                                "cannot format a duration");
-    out[n] = 0;
-    return 0;
+    n = udat_format(e->dat, (UDate)t * 1000.0, u, 256, NULL, &ec);
+    if (U_FAILURE(ec) || n >= 256)
+        return -1;
+    return add_uchars(out, u, n);
 }
 
-static int filter_duration(struct tocsin_buf *out, const char *value,
-                           const char *loc, const char *path, int line,
-                           struct tocsin_error *err)
+/* "1 day, 12 hours", "1 天 12 小時": each non-zero unit, largest first,
+ * in full words, joined as the locale joins a list of units. */
+static int fmt_duration(struct tocsin_buf *out, struct entry *e, int64_t d)
 {
-    static const struct {
-        const char *unit;
-        int64_t secs;
-    } units[] = {{"day", 86400}, {"hour", 3600}, {"minute", 60},
-                 {"second", 1}};
-    UChar parts[4][96], buf[512];
-    const UChar *items[4];
+    UChar items[4][96], u[512];
+    const UChar *ptrs[4];
     int32_t lens[4], n;
+    int64_t parts[4];
     size_t i, k = 0;
-    int64_t s;
-    char *end;
-    long long v;
-    UErrorCode st = U_ZERO_ERROR;
-    UListFormatter *lf;
+    UErrorCode ec = U_ZERO_ERROR;
 
-    errno = 0;
-    v = strtoll(value, &end, 10);
-    if (!errno && end != value && !*end && v >= 0) {
-        s = v;
-    } else if (tocsin_duration_parse(&s, value, path, line, err)) {
-        return TOCSIN_EINPUT;
-    }
+    parts[0] = d / 86400;
+    parts[1] = d / 3600 % 24;
+    parts[2] = d / 60 % 60;
+    parts[3] = d % 60;
     for (i = 0; i < 4; i++) {
-        int64_t q = s / units[i].secs;
-
-        /* seconds only when the whole duration is under a minute */
-        if (!q || (units[i].secs == 1 && k))
+        if (!parts[i] && (d || i < 3))
             continue;
-        if (unit_part(parts[k], 96, loc, units[i].unit, q, err)) {
-            tocsin_error_at(err, path, line);
-            return TOCSIN_EINPUT;
-        }
-        items[k] = parts[k];
-        lens[k] = -1;
+        unumf_formatInt(e->unit[i], parts[i], e->res, &ec);
+        lens[k] = unumf_resultToString(e->res, items[k], 96, &ec);
+        if (U_FAILURE(ec) || lens[k] >= 96)
+            return -1;
+        ptrs[k] = items[k];
         k++;
-        s %= units[i].secs;
     }
-    if (!k) {
-        if (unit_part(parts[0], 96, loc, "second", 0, err))
-            return TOCSIN_EINPUT;
-        add16(out, parts[0], u_strlen(parts[0]));
-        return 0;
-    }
-    if (!(lf = cache_get(C_LIST, loc))) {
-        lf = ulistfmt_openForType(loc, ULISTFMT_TYPE_UNITS,
-                                  ULISTFMT_WIDTH_WIDE, &st);
-        if (U_FAILURE(st))
-            return tocsin_error_set(err, TOCSIN_EINPUT, path, line,
-                                    "cannot join durations for '%s'", loc);
-        cache_put(C_LIST, loc, lf);
-    }
-    n = ulistfmt_format(lf, items, lens, (int32_t)k, buf, 512, &st);
-    if (U_FAILURE(st))
-        return tocsin_error_set(err, TOCSIN_EINPUT, path, line,
-                                "cannot format '%s'", value);
-    add16(out, buf, n);
-    return 0;
+    n = ulistfmt_format(e->list, ptrs, lens, (int32_t)k, u, 512, &ec);
+    if (U_FAILURE(ec) || n >= 512)
+        return -1;
+    return add_uchars(out, u, n);
 }
 
-static int filter_case(struct tocsin_buf *out, int upper, const char *value,
-                       const char *loc, struct tocsin_error *err)
+static int fmt_case(struct tocsin_buf *out, struct entry *e, const char *v,
+                    int upper)
 {
-    size_t len = strlen(value);
-    UChar *in, *res;
-    int32_t n, m;
-    UErrorCode st = U_ZERO_ERROR;
+    char stack[512], *dst = stack;
+    int32_t cap = (int32_t)sizeof stack, n;
+    size_t len = strlen(v);
+    UErrorCode ec = U_ZERO_ERROR;
 
-    if (len > (size_t)1 << 20)
-        return tocsin_error_set(err, TOCSIN_EINPUT, NULL, 0,
-                                "value too long to change case");
-    in = tocsin_xmalloc((len + 1) * sizeof *in);
-    res = tocsin_xmalloc((3 * len + 4) * sizeof *res);
-    u_strFromUTF8(in, (int32_t)len + 1, &n, value, (int32_t)len, &st);
-    if (U_SUCCESS(st)) {
-        m = upper ? u_strToUpper(res, (int32_t)(3 * len + 4), in, n, loc, &st)
-                  : u_strToLower(res, (int32_t)(3 * len + 4), in, n, loc,
-                                 &st);
-        if (U_SUCCESS(st))
-            add16(out, res, m);
+    if (len > INT32_MAX / 4)
+        return -1;
+    for (;;) {
+        n = upper ? ucasemap_utf8ToUpper(e->cmap, dst, cap, v, (int32_t)len,
+                                         &ec)
+                  : ucasemap_utf8ToLower(e->cmap, dst, cap, v, (int32_t)len,
+                                         &ec);
+        if (ec != U_BUFFER_OVERFLOW_ERROR || dst != stack)
+            break;
+        ec = U_ZERO_ERROR;
+        cap = n + 1;
+        dst = tocsin_xmalloc((size_t)cap);
     }
-    free(in);
-    free(res);
-    if (U_FAILURE(st))
-        return tocsin_error_set(err, TOCSIN_EINPUT, NULL, 0,
-                                "cannot change the case of a value");
-    return 0;
+    if (U_SUCCESS(ec))
+        tocsin_buf_add(out, dst, (size_t)n);
+    if (dst != stack)
+        free(dst);
+    return U_SUCCESS(ec) ? 0 : -1;
+}
+
+static int cannot_read(struct tocsin_error *err, const char *path, int line,
+                       const char *value, const char *as, const char *hint)
+{
+    tocsin_error_set(err, TOCSIN_EINPUT, path, line,
+                     "cannot read '%.*s' as %s", quote_len(value), value, as);
+    tocsin_error_hint(err, "%s", hint);
+    return TOCSIN_EINPUT;
 }
 
 int tocsin_filter_apply(struct tocsin_buf *out, const char *filter,
                         const char *value, const char *locale, const char *tz,
                         const char *path, int line, struct tocsin_error *err)
 {
-    char loc[ULOC_CAP];
+    char v[VALUE_MAX_LEN + 1], code[4] = "", amount[40];
+    const char *why;
+    enum fkind kind;
+    struct entry *e;
+    int64_t num = 0;
+    int whole_day = 0, rc = 0, upper = 0;
+    size_t i, at;
 
-    if (!value || !*value)
-        return 0; /* empty stays empty: {{#x}}...{{/x}} guards */
-    if (!locale || !icu_id(loc, locale))
-        tocsin_format(loc, sizeof loc, "en");
+    for (i = 0; filter_names[i] && strcmp(filter_names[i], filter); i++)
+        ;
+    if (!filter_names[i]) {
+        const char *guess = tocsin_did_you_mean(filter, filter_names, 6);
+
+        if (guess)
+            return tocsin_error_set(err, TOCSIN_EINPUT, path, line,
+                                    "unknown filter '%.*s'; did you mean "
+                                    "'%s'?", quote_len(filter), filter,
+                                    guess);
+        return tocsin_error_set(err, TOCSIN_EINPUT, path, line,
+                                "unknown filter '%.*s'", quote_len(filter),
+                                filter);
+    }
+    kind = i <= 3 ? (enum fkind)i : F_CASE;
+    upper = i == 4;
+    if (!value)
+        value = "";
+    if (!locale || !*locale)
+        locale = "en";
     if (!tz || !*tz)
         tz = "UTC";
-    if (!strcmp(filter, "money"))
-        return filter_money(out, value, loc, path, line, err);
-    if (!strcmp(filter, "date"))
-        return filter_date(out, C_DATE, value, loc, tz, path, line, err);
-    if (!strcmp(filter, "datetime"))
-        return filter_date(out, C_DATETIME, value, loc, tz, path, line, err);
-    if (!strcmp(filter, "duration"))
-        return filter_duration(out, value, loc, path, line, err);
-    if (!strcmp(filter, "upper") || !strcmp(filter, "lower"))
-        return filter_case(out, filter[0] == 'u', value, loc, err);
-    return tocsin_error_set(err, TOCSIN_EINPUT, path, line,
-                            "unknown filter '%s'", filter);
+    if (tocsin_utf8_check(value, strlen(value)) < strlen(value))
+        return tocsin_error_set(err, TOCSIN_EINPUT, path, line,
+                                "the value for '%s' is not valid UTF-8",
+                                filter);
+    if (strlen(locale) >= NAME_MAX_LEN)
+        return tocsin_error_set(err, TOCSIN_EINPUT, path, line,
+                                "unknown locale '%.*s'", quote_len(locale),
+                                locale);
+    if (strlen(tz) >= NAME_MAX_LEN)
+        return tocsin_error_set(err, TOCSIN_EINPUT, path, line,
+                                "unknown time zone '%.*s'", quote_len(tz),
+                                tz);
+    switch (kind) {
+    case F_MONEY:
+        why = "write a currency code and an amount: \"USD 20\", \"TWD 500\"";
+        if (trimmed(v, sizeof v, value) ||
+            money_split(code, amount, sizeof amount, v, &why))
+            return cannot_read(err, path, line, value, "money", why);
+        break;
+    case F_DATE:
+    case F_DATETIME:
+        if (trimmed(v, sizeof v, value) || read_time(&num, &whole_day, v))
+            return cannot_read(err, path, line, value, "a time",
+                               "use ISO 8601 (\"2026-11-22T09:00:00Z\", "
+                               "\"2026-11-22\") or seconds since 1970");
+        if (whole_day && kind == F_DATE)
+            tz = "UTC";
+        break;
+    case F_DURATION:
+        if (trimmed(v, sizeof v, value) || read_duration(&num, v))
+            return cannot_read(err, path, line, value, "a duration",
+                               "write \"48h\", \"1h30m\", \"3d\" or a "
+                               "number of seconds");
+        break;
+    default:
+        break;
+    }
+    pthread_mutex_lock(&cache_lock);
+    e = entry_get(kind, locale,
+                  kind == F_DATE || kind == F_DATETIME ? tz : "", code, path,
+                  line, err);
+    if (!e) {
+        rc = TOCSIN_EINPUT;
+        goto out;
+    }
+    if (e->memo_ok && e->memo_upper == upper && !strcmp(e->memo_in, value)) {
+        tocsin_buf_add(out, e->memo_out, e->memo_len);
+        goto out;
+    }
+    at = out->len;
+    switch (kind) {
+    case F_MONEY:
+        rc = fmt_money(out, e, amount);
+        break;
+    case F_DATE:
+    case F_DATETIME:
+        rc = fmt_date(out, e, num);
+        break;
+    case F_DURATION:
+        rc = fmt_duration(out, e, num);
+        break;
+    default:
+        rc = fmt_case(out, e, value, upper);
+        break;
+    }
+    if (rc) {
+        rc = tocsin_error_set(err, TOCSIN_EINPUT, path, line,
+                              "ICU cannot format '%.*s' with '%s' for "
+                              "locale '%s'", quote_len(value), value, filter,
+                              locale);
+    } else if (strlen(value) <= VALUE_MAX_LEN && !tocsin_buf_failed(out) &&
+               out->len - at < sizeof e->memo_out) {
+        memcpy(e->memo_in, value, strlen(value) + 1);
+        memcpy(e->memo_out, out->ptr + at, out->len - at);
+        e->memo_len = out->len - at;
+        e->memo_upper = upper;
+        e->memo_ok = 1;
+    }
+out:
+    pthread_mutex_unlock(&cache_lock);
+    return rc;
 }

@@ -28,9 +28,9 @@ enum tocsin_escape {
     TOCSIN_ESC_HTML,   /* html, banner, status: & " < > escaped (and ') */
     TOCSIN_ESC_HEADER, /* subject: CR, LF, NUL and other controls in values
                           become spaces; the result is folded to one line */
-    TOCSIN_ESC_MARKDOWN /* text that cmark turns into HTML: values have
-                           CommonMark's special characters backslash-escaped,
-                           so data can add no links, emphasis or markup */
+    TOCSIN_ESC_MARKDOWN /* text that tocsin_markdown_to_html() will turn
+                           into html: ASCII punctuation in values is
+                           backslash-escaped so a value stays plain text */
 };
 
 /* A scope is either a JSON object (params, built-ins, the sample, the
@@ -65,7 +65,13 @@ void tocsin_tpl_free(struct tocsin_tpl *t);
 
 /* Render into 'out' (appending). Unknown names render empty unless
  * ctx->strict; a filter that cannot read its value ("money" of "abc") is
- * TOCSIN_EINPUT naming the placeholder's line. Returns 0 or TOCSIN_EINPUT. */
+ * TOCSIN_EINPUT naming the placeholder's line, and so is output longer
+ * than ctx->max_len. In sections, null, false, an empty string and an
+ * empty list are falsey; numbers (0 too) are truthy. A missing or empty
+ * value renders empty without running its filter. In TOCSIN_ESC_HEADER
+ * even {{{x}}} loses its control characters. On error 'out' is left as
+ * it was. 't' is only read: renders may run in parallel.
+ * Returns 0 or TOCSIN_EINPUT. */
 int tocsin_tpl_render(struct tocsin_buf *out, const struct tocsin_tpl *t,
                       const struct tocsin_render_ctx *ctx,
                       struct tocsin_error *err);
