@@ -703,3 +703,25 @@ int tocsin_audit_push(struct tocsin_audit *a, const char *remote,
     git_remote_free(r);
     return rc;
 }
+
+int tocsin_audit_identity(struct tocsin_audit *a, char name[128],
+                          char email[128])
+{
+    git_config *cfg = NULL, *snap = NULL;
+    const char *n = NULL, *e = NULL;
+    int rc = TOCSIN_EINPUT;
+
+    if (git_repository_config(&cfg, a->repo) ||
+        git_config_snapshot(&snap, cfg))
+        goto out;
+    if (git_config_get_string(&n, snap, "user.name") ||
+        git_config_get_string(&e, snap, "user.email"))
+        goto out;
+    tocsin_format(name, 128, "%s", n);
+    tocsin_format(email, 128, "%s", e);
+    rc = 0;
+out:
+    git_config_free(snap);
+    git_config_free(cfg);
+    return rc;
+}

@@ -33,13 +33,39 @@ static const struct command commands[] = {
     {"plan", tocsin_cmd_plan,
      "plan PLAYBOOK --audience FILE [--set K=V]... [--start TIME] [--json]",
      "show what would be sent to whom, when, on which channel"},
-    {"help", NULL, "help", "show this help"},
     {"staff", tocsin_cmd_staff,
      "staff --contacts N --over DUR [--aht DUR] [--target 80/20s] "
      "[--shrinkage F] [--interval DUR] [--max-occupancy F] "
      "[--channel voice|chat|email] [--concurrency N] [--reply-within DUR] "
      "[--json]",
      "size support staffing for a contact volume"},
+    {"open", tocsin_cmd_open,
+     "open PLAYBOOK --audience FILE [--id ID] [--set K=V]... [--as WHO] "
+     "[--draft]",
+     "open an incident: check every message, enqueue the first waves"},
+    {"run", tocsin_cmd_run, "run [ID | --all] [--follow] [--dry-run]",
+     "deliver what is due"},
+    {"approve", tocsin_cmd_approve, "approve ID WAVE --as WHO [--note TEXT]",
+     "approve a wave that waits for sign-off (or a draft: WAVE = draft)"},
+    {"signal", tocsin_cmd_signal, "signal ID EVENT --as WHO [--note TEXT]",
+     "record an event that waves wait for"},
+    {"update", tocsin_cmd_update,
+     "update ID --message TEXT [--channels LIST] --as WHO",
+     "publish an update on the banner, status page or other channels"},
+    {"resolve", tocsin_cmd_resolve, "resolve ID --as WHO [--message TEXT]",
+     "resolve the incident: the waves on resolve go out"},
+    {"close", tocsin_cmd_close, "close ID --as WHO",
+     "close the incident: stop cadences, record the final receipts"},
+    {"reconcile", tocsin_cmd_reconcile,
+     "reconcile ID [--resend | --mark-sent | --mark-failed] --as WHO",
+     "settle messages whose outcome is unknown"},
+    {"status", tocsin_cmd_status, "status [ID] [--json]",
+     "what was sent, what is pending, what failed"},
+    {"list", tocsin_cmd_list, "list [--json]", "every incident"},
+    {"audit", tocsin_cmd_audit,
+     "audit log ID | verify [ID] | prove ID --recipient RID | push [REMOTE]",
+     "read, verify, prove from and copy the audit history"},
+    {"help", NULL, "help", "show this help"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

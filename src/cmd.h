@@ -22,6 +22,17 @@ typedef int (*tocsin_cmd_fn)(struct tocsin_cli *cli, int argc, char **argv);
 int tocsin_cmd_init(struct tocsin_cli *cli, int argc, char **argv);
 int tocsin_cmd_check(struct tocsin_cli *cli, int argc, char **argv);
 int tocsin_cmd_plan(struct tocsin_cli *cli, int argc, char **argv);
+int tocsin_cmd_open(struct tocsin_cli *cli, int argc, char **argv);
+int tocsin_cmd_run(struct tocsin_cli *cli, int argc, char **argv);
+int tocsin_cmd_approve(struct tocsin_cli *cli, int argc, char **argv);
+int tocsin_cmd_signal(struct tocsin_cli *cli, int argc, char **argv);
+int tocsin_cmd_update(struct tocsin_cli *cli, int argc, char **argv);
+int tocsin_cmd_resolve(struct tocsin_cli *cli, int argc, char **argv);
+int tocsin_cmd_close(struct tocsin_cli *cli, int argc, char **argv);
+int tocsin_cmd_reconcile(struct tocsin_cli *cli, int argc, char **argv);
+int tocsin_cmd_status(struct tocsin_cli *cli, int argc, char **argv);
+int tocsin_cmd_list(struct tocsin_cli *cli, int argc, char **argv);
+int tocsin_cmd_audit(struct tocsin_cli *cli, int argc, char **argv);
 int tocsin_cmd_staff(struct tocsin_cli *cli, int argc, char **argv);
 
 /* Print 'err' as "path:line:col: error: msg" (+ a note line with the hint)

@@ -811,14 +811,15 @@ static void read_playbook(struct tocsin_playbook *pb, lua_State *L, int res,
     read_templates(pb, L, res, loc, diags);
 }
 
-int tocsin_playbook_load(struct tocsin_playbook **out, const char *path,
-                         const struct tocsin_config *cfg,
-                         const struct tocsin_param_set *sets, size_t n_sets,
-                         struct tocsin_diags *diags, struct tocsin_error *err)
+int tocsin_playbook_load_source(struct tocsin_playbook **out,
+                                const char *path, const char *source,
+                                size_t len, const struct tocsin_config *cfg,
+                                const struct tocsin_param_set *sets,
+                                size_t n_sets, struct tocsin_diags *diags,
+                                struct tocsin_error *err)
 {
     struct tocsin_playbook *pb = tocsin_xcalloc(1, sizeof *pb);
     struct tocsin_sandbox_limits lim = TOCSIN_SANDBOX_LIMITS_INIT;
-    struct tocsin_buf src = TOCSIN_BUF_INIT(0);
     struct tocsin_lualoc *loc = NULL;
     struct pb_ctx ctx = {cfg, sets, n_sets};
     size_t before = diags->n_errors;
@@ -827,30 +828,46 @@ int tocsin_playbook_load(struct tocsin_playbook **out, const char *path,
 
     pb->path = tocsin_xstrdup(path);
     pb->sample = json_object();
-    if ((rc = read_source(&src, path, err)))
-        goto out;
     if (cfg && cfg->lua_memory_max)
         lim.memory_max = (size_t)cfg->lua_memory_max;
     if (cfg && cfg->lua_instructions)
         lim.instructions = cfg->lua_instructions;
     if ((rc = tocsin_sandbox_new(&pb->sb, &lim, err)))
         goto out;
-    rc = run_file(pb->sb, "playbook", path, src.ptr, src.len,
-                  fill_playbook_ctx, &ctx, diags, err);
+    rc = run_file(pb->sb, "playbook", path, source, len, fill_playbook_ctx,
+                  &ctx, diags, err);
     if (rc == TOCSIN_ERUNTIME)
         goto out;
     L = tocsin_sandbox_state(pb->sb);
-    loc = tocsin_lualoc_scan(src.ptr, src.len);
+    loc = tocsin_lualoc_scan(source, len);
     read_playbook(pb, L, lua_gettop(L), loc, diags);
     lua_pop(L, 1);
-    pb->source = tocsin_buf_detach(&src, &pb->source_len);
+    pb->source = tocsin_xmemdup(source, len + 1);
+    pb->source[len] = '\0';
+    pb->source_len = len;
     rc = diags->n_errors > before ? TOCSIN_EINPUT : 0;
     *out = pb;
     pb = NULL;
 out:
     tocsin_lualoc_free(loc);
-    tocsin_buf_cleanup(&src);
     tocsin_playbook_free(pb);
+    return rc;
+}
+
+int tocsin_playbook_load(struct tocsin_playbook **out, const char *path,
+                         const struct tocsin_config *cfg,
+                         const struct tocsin_param_set *sets, size_t n_sets,
+                         struct tocsin_diags *diags, struct tocsin_error *err)
+{
+    struct tocsin_buf src = TOCSIN_BUF_INIT(0);
+    int rc;
+
+    if ((rc = read_source(&src, path, err)))
+        goto out;
+    rc = tocsin_playbook_load_source(out, path, src.ptr, src.len, cfg, sets,
+                                     n_sets, diags, err);
+out:
+    tocsin_buf_cleanup(&src);
     return rc;
 }
 

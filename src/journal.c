@@ -58,7 +58,7 @@ static const char *const migrations[] = {
     " state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
     " next_attempt_at INTEGER NOT NULL, provider_ref TEXT, error TEXT,"
     " text_sha256 TEXT, sent_at INTEGER, alt INTEGER NOT NULL DEFAULT 0,"
-    " updated_at INTEGER,"
+    " coupon INTEGER, updated_at INTEGER,"
     " idempotency_key TEXT GENERATED ALWAYS AS"
     "  (incident || '/' || occurrence || '/' || rid || '/' || channel)"
     "  VIRTUAL,"
@@ -414,6 +414,14 @@ int tocsin_journal_incidents(struct tocsin_journal *j, tocsin_incident_fn fn,
         rc = db_fail(j, err, "read incidents");
     sqlite3_finalize(st);
     return rc;
+}
+
+int tocsin_journal_incident_audience(struct tocsin_journal *j, const char *id,
+                                     const char *json,
+                                     struct tocsin_error *err)
+{
+    return run(j, NULL, err, "UPDATE incidents SET audience = ? WHERE id = ?",
+               "ss", json, id);
 }
 
 int tocsin_journal_incident_state(struct tocsin_journal *j, const char *id,

@@ -55,7 +55,7 @@ static int fail(struct sq *q, struct tocsin_error *err, const char *what)
 static int sq_enqueue(struct tocsin_outbox *o, const char *incident,
                       int64_t occurrence, int64_t rid, const char *recipient,
                       const char *channel, enum tocsin_mstate state,
-                      int64_t next_attempt_at, int alt,
+                      int64_t next_attempt_at, int alt, int64_t coupon,
                       struct tocsin_error *err)
 {
     struct sq *q = (struct sq *)o;
@@ -65,7 +65,7 @@ static int sq_enqueue(struct tocsin_outbox *o, const char *incident,
                        q->db,
                        "INSERT INTO messages (occurrence, rid, channel, "
                        "incident, recipient, state, next_attempt_at, alt, "
-                       "updated_at) VALUES (?,?,?,?,?,?,?,?,?7)",
+                       "coupon, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?7)",
                        -1, &q->ins, NULL) != SQLITE_OK)
         return fail(q, err, "prepare");
     st = q->ins;
@@ -80,6 +80,10 @@ static int sq_enqueue(struct tocsin_outbox *o, const char *incident,
     sqlite3_bind_text(st, 6, tocsin_mstate_names[state], -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 7, next_attempt_at);
     sqlite3_bind_int(st, 8, alt);
+    if (coupon >= 0)
+        sqlite3_bind_int64(st, 9, coupon);
+    else
+        sqlite3_bind_null(st, 9);
     if (sqlite3_step(st) != SQLITE_DONE) {
         int constraint = (sqlite3_errcode(q->db) & 0xff) == SQLITE_CONSTRAINT;
 
@@ -116,12 +120,15 @@ static void read_msg(struct tocsin_msg *m, sqlite3_stmt *st,
     m->sent_at = sqlite3_column_type(st, 10) == SQLITE_NULL
                      ? -1
                      : sqlite3_column_int64(st, 10);
+    m->coupon = sqlite3_column_type(st, 11) == SQLITE_NULL
+                    ? -1
+                    : sqlite3_column_int64(st, 11);
     tocsin_msg_key(m->key, incident, m->occurrence, m->rid, m->channel);
 }
 
 #define MSG_COLS                                                             \
     "occurrence, rid, channel, recipient, state, attempts, next_attempt_at," \
-    " alt, provider_ref, text_sha256, coalesce(sent_at, updated_at)"
+    " alt, provider_ref, text_sha256, coalesce(sent_at, updated_at), coupon"
 
 static int select_msgs(struct sq *q, struct tocsin_msg **out, size_t *n_out,
                        const char *sql, const char *incident, int64_t a,
@@ -382,8 +389,8 @@ static int sq_each(struct tocsin_outbox *o, const char *incident,
                            "SELECT m.occurrence, m.rid, m.channel, "
                            "m.recipient, m.state, m.attempts, "
                            "m.next_attempt_at, m.alt, m.provider_ref, "
-                           "m.text_sha256, coalesce(m.sent_at, m.updated_at)"
-                           " FROM occurrences o JOIN messages m ON "
+                           "m.text_sha256, coalesce(m.sent_at, m.updated_at),"
+                           " m.coupon FROM occurrences o JOIN messages m ON "
                            "m.occurrence = o.id WHERE o.incident = ?1 AND "
                            "(?2 = '' OR m.state = ?2) ORDER BY m.occurrence,"
                            " m.rid, m.channel", -1, &st, NULL) != SQLITE_OK)

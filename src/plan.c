@@ -539,6 +539,7 @@ int tocsin_plan_build(struct tocsin_plan **out,
         }
     }
     ps.plan = plan;
+    ps.pr.plan = plan;
     ps.pb = pb;
     ps.opts = opts;
     tocsin_render_env_init(&ps.env, cfg, pb, "INC-PREVIEW");

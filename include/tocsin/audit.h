@@ -114,6 +114,11 @@ int tocsin_audit_find_origin(struct tocsin_audit *a, const char *path,
                              const char *prefix, char out[41],
                              struct tocsin_error *err);
 
+/* git's user.name and user.email for the repository (its config, then the
+ * global one). Returns 0, or TOCSIN_EINPUT when either is unset. */
+int tocsin_audit_identity(struct tocsin_audit *a, char name[128],
+                          char email[128]);
+
 /* Push refs/heads/audit to a configured remote name, or to a path/URL. */
 int tocsin_audit_push(struct tocsin_audit *a, const char *remote,
                       struct tocsin_error *err);

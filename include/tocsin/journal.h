@@ -72,6 +72,11 @@ typedef int (*tocsin_incident_fn)(void *payload,
 int tocsin_journal_incidents(struct tocsin_journal *j, tocsin_incident_fn fn,
                              void *payload, struct tocsin_error *err);
 
+/* Record the audience digest (JSON) of an incident. */
+int tocsin_journal_incident_audience(struct tocsin_journal *j, const char *id,
+                                     const char *json,
+                                     struct tocsin_error *err);
+
 /* Set the state (and resolved_at / closed_at for those states). */
 int tocsin_journal_incident_state(struct tocsin_journal *j, const char *id,
                                   const char *state, int64_t at,

@@ -32,6 +32,7 @@ struct tocsin_msg {
     char recipient[64];    /* customer id, "" for broadcasts */
     int attempts;
     int alt;               /* failover position in the recipient's route */
+    int64_t coupon;        /* index into the wave's coupon pool, or -1 */
     int64_t next_attempt_at;
     enum tocsin_mstate state;
     char key[160];         /* the idempotency key */
@@ -67,7 +68,7 @@ struct tocsin_outbox_ops {
     int (*enqueue)(struct tocsin_outbox *o, const char *incident,
                    int64_t occurrence, int64_t rid, const char *recipient,
                    const char *channel, enum tocsin_mstate state,
-                   int64_t next_attempt_at, int alt,
+                   int64_t next_attempt_at, int alt, int64_t coupon,
                    struct tocsin_error *err);
     /* Claim up to 'max' due pending messages of 'incident': they become
      * 'sending' with attempts + 1, in one transaction. '*out' is

@@ -103,6 +103,7 @@ struct tocsin_plan {
 
 /* What the per-row pass decided for one row, handed to 'open'. */
 struct tocsin_plan_row {
+    const struct tocsin_plan *plan; /* groups and waves; counts so far */
     const struct tocsin_row *row;
     size_t rid;              /* 0-based data row ordinal */
     uint64_t audiences;      /* bit i: in pb->audiences[i] */

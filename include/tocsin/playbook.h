@@ -222,6 +222,15 @@ int tocsin_playbook_load(struct tocsin_playbook **out, const char *path,
                          const struct tocsin_param_set *sets, size_t n_sets,
                          struct tocsin_diags *diags, struct tocsin_error *err);
 
+/* The same from the bytes 'source' (an incident's snapshot), reported as
+ * 'path'. */
+int tocsin_playbook_load_source(struct tocsin_playbook **out,
+                                const char *path, const char *source,
+                                size_t len, const struct tocsin_config *cfg,
+                                const struct tocsin_param_set *sets,
+                                size_t n_sets, struct tocsin_diags *diags,
+                                struct tocsin_error *err);
+
 void tocsin_playbook_free(struct tocsin_playbook *pb);
 
 /* Evaluate every audience's 'where' on 'row'. Bit i of '*out' is set when

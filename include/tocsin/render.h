@@ -30,6 +30,7 @@ struct tocsin_render_env {
     json_t *params;   /* owned: param name -> value text */
     json_t *builtins; /* owned: brand_name, support_url, status_url,
                          incident_id, incident_title, next_update, ... */
+    int no_html;      /* checks only: skip generating email html */
 };
 
 /* Fill 'env' for the incident 'incident_id' (may be a placeholder such as
