@@ -229,18 +229,12 @@ static int same_tag(const char *a, const char *b)
     return *a == *b;
 }
 
-size_t tocsin_locale_pick(const char *tag, const char *const *available,
-                          size_t n)
+static size_t pick_uncached(const char *tag, const char *const *available,
+                            size_t n)
 {
     struct maxed want, have;
     size_t i, lang_script = n, lang = n;
 
-    if (!n || !tag || !*tag)
-        return 0;
-    /* the common case, per recipient: an exact tag, and no ICU at all */
-    for (i = 0; i < n; i++)
-        if (same_tag(tag, available[i]))
-            return i;
     maximize(&want, tag);
     if (!want.lang[0])
         return 0;
@@ -258,6 +252,41 @@ size_t tocsin_locale_pick(const char *tag, const char *const *available,
     return lang_script < n ? lang_script : lang < n ? lang : 0;
 }
 
+size_t tocsin_locale_pick(const char *tag, const char *const *available,
+                          size_t n)
+{
+    /* a million recipients carry a handful of distinct tags: remember the
+     * last answers (keyed by the list, which lives as long as its
+     * template) so ICU is asked once per tag, not once per row */
+    static struct {
+        char tag[64];
+        const char *const *avail;
+        size_t n, pick;
+    } memo[32];
+    static size_t next;
+    size_t i;
+
+    if (!n || !tag || !*tag)
+        return 0;
+    /* the common case, per recipient: an exact tag, and no ICU at all */
+    for (i = 0; i < n; i++)
+        if (same_tag(tag, available[i]))
+            return i;
+    for (i = 0; i < 32; i++)
+        if (memo[i].avail == available && memo[i].n == n &&
+            !strcmp(memo[i].tag, tag))
+            return memo[i].pick;
+    i = pick_uncached(tag, available, n);
+    if (strlen(tag) < sizeof memo[0].tag) {
+        memcpy(memo[next].tag, tag, strlen(tag) + 1);
+        memo[next].avail = available;
+        memo[next].n = n;
+        memo[next].pick = i;
+        next = (next + 1) % 32;
+    }
+    return i;
+}
+
 int tocsin_locale_valid(const char *tag)
 {
     char id[ULOC_FULLNAME_CAPACITY];
@@ -265,7 +294,31 @@ int tocsin_locale_valid(const char *tag)
     return tag && !icu_id(id, sizeof id, tag);
 }
 
+static int tz_valid_uncached(const char *tz);
+
 int tocsin_tz_valid(const char *tz)
+{
+    static char memo[16][64];
+    static int memo_ok[16];
+    static size_t next;
+    size_t i;
+    int ok;
+
+    if (!tz || !*tz)
+        return 0;
+    for (i = 0; i < 16; i++)
+        if (memo[i][0] && !strcmp(memo[i], tz))
+            return memo_ok[i];
+    ok = tz_valid_uncached(tz);
+    if (strlen(tz) < sizeof memo[0]) {
+        memcpy(memo[next], tz, strlen(tz) + 1);
+        memo_ok[next] = ok;
+        next = (next + 1) % 16;
+    }
+    return ok;
+}
+
+static int tz_valid_uncached(const char *tz)
 {
     UChar u[NAME_MAX_LEN], canon[NAME_MAX_LEN];
     UErrorCode ec = U_ZERO_ERROR;
