@@ -105,8 +105,9 @@ static int cmd_prove(struct tocsin_cli *cli, struct tocsin_ctx *c, int argc,
     int ch, json = 0;
     size_t i;
 
+    /* argv[0] is "prove" */
     optind = 0;
-    while ((ch = getopt_long(argc + 1, argv - 1, "", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         if (ch == 'r')
             rid = optarg;
         else if (ch == 'j')
@@ -114,9 +115,9 @@ static int cmd_prove(struct tocsin_cli *cli, struct tocsin_ctx *c, int argc,
         else
             return tocsin_cli_usage("audit", "unknown option");
     }
-    if (!rid || optind != argc)
+    if (!rid || optind + 1 != argc)
         return tocsin_cli_usage("audit", "audit prove ID --recipient RID");
-    if (tocsin_incident_prove(&doc, c, argv[optind - 1], rid, &err))
+    if (tocsin_incident_prove(&doc, c, argv[optind], rid, &err))
         return tocsin_cli_error(cli, &err);
     if (json) {
         char *s = json_dumps(doc, JSON_INDENT(2));
@@ -127,7 +128,7 @@ static int cmd_prove(struct tocsin_cli *cli, struct tocsin_ctx *c, int argc,
         return 0;
     }
     printf("recipient %s of %s is %s in the receipts\n", rid,
-           argv[optind - 1],
+           argv[optind],
            json_string_value(json_object_get(doc, "recipient_key")));
     arr = json_object_get(doc, "messages");
     if (!json_array_size(arr))
@@ -178,9 +179,7 @@ int tocsin_cmd_audit(struct tocsin_cli *cli, int argc, char **argv)
     } else if (!strcmp(sub, "verify")) {
         rc = cmd_verify(cli, c, argc - 2, argv + 2);
     } else if (!strcmp(sub, "prove")) {
-        rc = argc < 3 ? tocsin_cli_usage("audit", "audit prove ID "
-                                                  "--recipient RID")
-                      : cmd_prove(cli, c, argc - 3, argv + 3);
+        rc = cmd_prove(cli, c, argc - 1, argv + 1);
     } else {
         struct tocsin_error err = TOCSIN_ERROR_INIT;
         const char *remote = argc > 2 ? argv[2] : "origin";

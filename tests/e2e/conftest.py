@@ -43,8 +43,13 @@ def base_env(tmp):
         with open(gitcfg, "w") as f:
             f.write("[user]\n\tname = Casey Commander\n\temail = casey@acme.example\n"
                     "[init]\n\tdefaultBranch = main\n")
+    # libgit2 reads $HOME/.gitconfig (it does not know GIT_CONFIG_GLOBAL)
+    home = os.path.join(str(tmp), "home")
+    os.makedirs(home, exist_ok=True)
+    with open(os.path.join(home, ".gitconfig"), "w") as f:
+        f.write(open(gitcfg).read())
     env.update(NO_COLOR="1", TOCSIN_NOW=NOW, GIT_CONFIG_GLOBAL=gitcfg,
-               GIT_CONFIG_NOSYSTEM="1", LC_ALL="C.UTF-8", TZ="UTC")
+               GIT_CONFIG_NOSYSTEM="1", LC_ALL="C.UTF-8", TZ="UTC", HOME=home)
     return env
 
 
