@@ -18,6 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <git2.h>
 
@@ -219,6 +224,46 @@ static int descends(git_repository *repo, const git_oid *tip,
            git_graph_descendant_of(repo, tip, base) == 1;
 }
 
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+    nanosleep(&ts, NULL);
+}
+
+/* Every tocsin that writes the audit branch first takes an flock on
+ * .git/tocsin-audit.lock (released by the kernel when the process dies).
+ * Holding it, a refs/heads/audit.lock older than two seconds cannot belong
+ * to a live tocsin: it is the leftover of one killed between locking the
+ * ref and renaming the lock, and is removed. (The git CLI holds it for
+ * milliseconds.) */
+static int writer_lock(struct tocsin_audit *a)
+{
+    struct tocsin_buf p = TOCSIN_BUF_INIT(0);
+    int fd;
+
+    tocsin_buf_addf(&p, "%stocsin-audit.lock", git_repository_path(a->repo));
+    fd = open(p.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    tocsin_buf_cleanup(&p);
+    if (fd >= 0 && flock(fd, LOCK_EX)) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+static void unlock_stale(struct tocsin_audit *a)
+{
+    struct tocsin_buf p = TOCSIN_BUF_INIT(0);
+    struct stat st;
+
+    tocsin_buf_addf(&p, "%s" TOCSIN_AUDIT_REF ".lock",
+                    git_repository_path(a->repo));
+    if (stat(p.ptr, &st) == 0 && time(NULL) - st.st_mtime >= 2)
+        unlink(p.ptr);
+    tocsin_buf_cleanup(&p);
+}
+
 const char *tocsin_audit_committer(struct tocsin_audit *a)
 {
     return a->committer;
@@ -290,7 +335,7 @@ int tocsin_audit_commit(struct tocsin_audit *a,
     git_signature *author = NULL, *committer = NULL;
     git_oid *blobs = NULL, tip, tree_id, commit_id, expected;
     git_reference *ref = NULL;
-    int have_tip, attempt, rc = 0;
+    int have_tip, attempt, rc = 0, lockfd = -1;
     size_t i;
 
     if (!known_action(e->action))
@@ -311,6 +356,7 @@ int tocsin_audit_commit(struct tocsin_audit *a,
             goto out;
         }
     build_message(&msg, e);
+    lockfd = writer_lock(a);
     if ((rc = make_sig(&author, e->author_name, e->author_email, e->when,
                        err)) ||
         (rc = make_sig(&committer, a->committer_name, a->committer_email,
@@ -330,7 +376,7 @@ int tocsin_audit_commit(struct tocsin_audit *a,
                                "branch from a pushed copy");
         goto out;
     }
-    for (attempt = 0; attempt < 20; attempt++) {
+    for (attempt = 0; attempt < 400; attempt++) {
         const git_commit *parents[1];
         git_commit *pc = NULL;
         int r;
@@ -379,6 +425,12 @@ int tocsin_audit_commit(struct tocsin_audit *a,
         {
             git_oid now;
 
+            if (r == GIT_ELOCKED) {
+                /* another writer holds the ref for a few milliseconds; a
+                 * lock older than that is a killed writer's leftover */
+                unlock_stale(a);
+                sleep_ms(50);
+            }
             if (git_reference_name_to_id(&now, a->repo, TOCSIN_AUDIT_REF)) {
                 if (r == GIT_ELOCKED)
                     continue;
@@ -401,15 +453,19 @@ int tocsin_audit_commit(struct tocsin_audit *a,
             have_tip = 1;
         }
     }
-    if (attempt == 20) {
+    if (attempt == 400) {
         rc = tocsin_error_set(err, TOCSIN_ERUNTIME, NULL, 0,
-                              "the audit branch kept moving; gave up after "
-                              "20 attempts");
+                              "the audit branch stayed locked or kept "
+                              "moving for 20 seconds");
+        tocsin_error_hint(err, "another tocsin is committing; if none is, "
+                               "remove .git/refs/heads/audit.lock");
         goto out;
     }
     if (out)
         git_oid_tostr(out, 41, &commit_id);
 out:
+    if (lockfd >= 0)
+        close(lockfd);
     git_reference_free(ref);
     git_signature_free(author);
     git_signature_free(committer);
@@ -534,73 +590,106 @@ out:
     return rc;
 }
 
+/* Hand commit 'id' to 'fn' (unless it is of another incident). */
+static int emit(struct tocsin_audit *a, const git_oid *id,
+                const char *incident, tocsin_audit_log_fn fn, void *payload,
+                struct tocsin_error *err)
+{
+    git_commit *c = NULL;
+    git_message_trailer_array arr = {0};
+    struct tocsin_trailer *tr = NULL;
+    struct tocsin_audit_commit_info info;
+    const git_signature *au, *co;
+    struct tocsin_buf who = TOCSIN_BUF_INIT(0);
+    const char *msg, *nl;
+    char *subject;
+    size_t t;
+    int rc = 0;
+
+    if (git_commit_lookup(&c, a->repo, id))
+        return git_fail(err, TOCSIN_ERUNTIME, "cannot read the audit history");
+    memset(&info, 0, sizeof info);
+    git_oid_tostr(info.oid, sizeof info.oid, id);
+    msg = git_commit_message(c);
+    nl = strchr(msg, '\n');
+    subject = tocsin_xstrndup(msg, nl ? (size_t)(nl - msg) : strlen(msg));
+    info.subject = subject;
+    info.body = nl ? nl + 1 : "";
+    while (*info.body == '\n')
+        info.body++;
+    info.action = info.incident = info.wave = "";
+    if (git_message_trailers(&arr, msg) == 0 && arr.count) {
+        tr = tocsin_xcalloc(arr.count, sizeof *tr);
+        for (t = 0; t < arr.count; t++) {
+            tr[t].key = arr.trailers[t].key;
+            tr[t].value = arr.trailers[t].value;
+            if (!strcmp(tr[t].key, "Tocsin-Action"))
+                info.action = tr[t].value;
+            else if (!strcmp(tr[t].key, "Tocsin-Incident"))
+                info.incident = tr[t].value;
+            else if (!strcmp(tr[t].key, "Tocsin-Wave"))
+                info.wave = tr[t].value;
+        }
+    }
+    info.trailers = tr;
+    info.n_trailers = tr ? arr.count : 0;
+    au = git_commit_author(c);
+    co = git_commit_committer(c);
+    info.author_name = au->name;
+    info.author_email = au->email;
+    tocsin_buf_addf(&who, "%s <%s>", co->name, co->email);
+    info.committer = who.ptr;
+    info.time = (int64_t)au->when.time;
+    info.n_parents = git_commit_parentcount(c);
+    if (!incident || !strcmp(info.incident, incident))
+        rc = fn(payload, &info);
+    free(tr);
+    free(subject);
+    tocsin_buf_cleanup(&who);
+    git_message_trailer_array_free(&arr);
+    git_commit_free(c);
+    return rc;
+}
+
 int tocsin_audit_log(struct tocsin_audit *a, const char *incident,
                      tocsin_audit_log_fn fn, void *payload,
                      struct tocsin_error *err)
 {
     git_oid *ids = NULL;
-    size_t n, i, t;
+    size_t n, i;
     int rc;
 
     if ((rc = chain(&ids, &n, a, err)))
         return rc;
-    for (i = 0; i < n && !rc; i++) {
-        git_commit *c = NULL;
-        git_message_trailer_array arr = {0};
-        struct tocsin_trailer *tr = NULL;
-        struct tocsin_audit_commit_info info;
-        const git_signature *au, *co;
-        struct tocsin_buf who = TOCSIN_BUF_INIT(0);
-        const char *msg, *nl;
-        char *subject;
-
-        if (git_commit_lookup(&c, a->repo, &ids[i])) {
-            rc = git_fail(err, TOCSIN_ERUNTIME, "cannot read the audit "
-                                                "history");
-            break;
-        }
-        memset(&info, 0, sizeof info);
-        git_oid_tostr(info.oid, sizeof info.oid, &ids[i]);
-        msg = git_commit_message(c);
-        nl = strchr(msg, '\n');
-        subject = tocsin_xstrndup(msg, nl ? (size_t)(nl - msg) : strlen(msg));
-        info.subject = subject;
-        info.body = nl ? nl + 1 : "";
-        while (*info.body == '\n')
-            info.body++;
-        info.action = info.incident = info.wave = "";
-        if (git_message_trailers(&arr, msg) == 0 && arr.count) {
-            tr = tocsin_xcalloc(arr.count, sizeof *tr);
-            for (t = 0; t < arr.count; t++) {
-                tr[t].key = arr.trailers[t].key;
-                tr[t].value = arr.trailers[t].value;
-                if (!strcmp(tr[t].key, "Tocsin-Action"))
-                    info.action = tr[t].value;
-                else if (!strcmp(tr[t].key, "Tocsin-Incident"))
-                    info.incident = tr[t].value;
-                else if (!strcmp(tr[t].key, "Tocsin-Wave"))
-                    info.wave = tr[t].value;
-            }
-        }
-        info.trailers = tr;
-        info.n_trailers = tr ? arr.count : 0;
-        au = git_commit_author(c);
-        co = git_commit_committer(c);
-        info.author_name = au->name;
-        info.author_email = au->email;
-        tocsin_buf_addf(&who, "%s <%s>", co->name, co->email);
-        info.committer = who.ptr;
-        info.time = (int64_t)au->when.time;
-        info.n_parents = git_commit_parentcount(c);
-        if (!incident || !strcmp(info.incident, incident))
-            rc = fn(payload, &info);
-        free(tr);
-        free(subject);
-        tocsin_buf_cleanup(&who);
-        git_message_trailer_array_free(&arr);
-        git_commit_free(c);
-    }
+    for (i = 0; i < n && !rc; i++)
+        rc = emit(a, &ids[i], incident, fn, payload, err);
     free(ids);
+    return rc;
+}
+
+int tocsin_audit_log_since(struct tocsin_audit *a, const char *since,
+                           tocsin_audit_log_fn fn, void *payload,
+                           struct tocsin_error *err)
+{
+    git_revwalk *w = NULL;
+    git_oid oid, base;
+    int rc = 0;
+
+    if (git_revwalk_new(&w, a->repo) ||
+        git_revwalk_simplify_first_parent(w) ||
+        git_revwalk_push_ref(w, TOCSIN_AUDIT_REF)) {
+        git_revwalk_free(w);
+        return git_fail(err, TOCSIN_ERUNTIME, "cannot read the audit branch");
+    }
+    if (since && *since && !git_oid_fromstr(&base, since) &&
+        git_revwalk_hide(w, &base)) {
+        /* an unknown recorded tip: the branch was rewritten; the walk
+         * then covers everything, which is only slower */
+        git_error_clear();
+    }
+    while (!rc && git_revwalk_next(&oid, w) == 0)
+        rc = emit(a, &oid, NULL, fn, payload, err);
+    git_revwalk_free(w);
     return rc;
 }
 

@@ -352,6 +352,27 @@ void tocsin_record_wave_files(struct rec_file **files, size_t *n,
     tocsin_message_cleanup(&msg);
 }
 
+struct seen {
+    const char *incident, *action, *wave, *subject;
+    char oid[41];
+};
+
+static int same_action(void *payload, const struct tocsin_audit_commit_info *c)
+{
+    struct seen *s = payload;
+
+    if (strcmp(c->incident, s->incident) || strcmp(c->action, s->action) ||
+        strcmp(c->wave, s->wave ? s->wave : ""))
+        return 0;
+    /* signals and updates repeat per incident: their subject tells them
+     * apart; wave-done subjects carry counts that may have moved on */
+    if ((!strcmp(s->action, "signal") || !strcmp(s->action, "reconcile")) &&
+        strcmp(c->subject, s->subject))
+        return 0;
+    memcpy(s->oid, c->oid, 41);
+    return 1;
+}
+
 int tocsin_record(struct inc_rt *rt, const char *action, const char *wave,
                   const struct tocsin_actor *a, int64_t when,
                   const char *subject, const char *body, int with_results,
@@ -392,6 +413,22 @@ int tocsin_record(struct inc_rt *rt, const char *action, const char *wave,
     }
     if ((rc = tocsin_journal_tip_get(tip, rt->c->j, err)))
         goto out;
+    {
+        /* a process killed between its audit commit and its journal
+         * commit left the action in git only: take that commit as done
+         * rather than recording the action twice */
+        struct seen s = {rt->rec->id, action, wave, subject, ""};
+
+        rc = tocsin_audit_log_since(rt->c->audit, tip, same_action, &s, err);
+        if (rc == 1) {
+            rc = tocsin_journal_tip_set(rt->c->j, s.oid, when, err);
+            if (!rc && out)
+                memcpy(out, s.oid, 41);
+            goto out;
+        }
+        if (rc)
+            goto out;
+    }
     memset(&e, 0, sizeof e);
     e.action = action;
     e.incident = rt->rec->id;

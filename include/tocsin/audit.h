@@ -108,6 +108,13 @@ int tocsin_audit_log(struct tocsin_audit *a, const char *incident,
                      tocsin_audit_log_fn fn, void *payload,
                      struct tocsin_error *err);
 
+/* Walk the commits after 'since' (a 40-hex id; NULL or "": all), newest
+ * first, calling 'fn' for each. For recovery: the commits a crashed
+ * process made but never recorded. */
+int tocsin_audit_log_since(struct tocsin_audit *a, const char *since,
+                           tocsin_audit_log_fn fn, void *payload,
+                           struct tocsin_error *err);
+
 /* The oldest commit whose version of 'path' has a line starting with
  * 'prefix'. TOCSIN_EINPUT when none has. */
 int tocsin_audit_find_origin(struct tocsin_audit *a, const char *path,

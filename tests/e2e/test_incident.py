@@ -317,7 +317,7 @@ def test_kill_9_mid_run_loses_and_duplicates_nothing(ws, tocsin, tmp_path):
     aud = write(tmp_path / "k.csv", "\n".join(rows) + "\n")
     assert tocsin("open", MINI, "--audience", str(aud), cwd=ws).code == 0
     env = dict(tocsin.env)
-    for delay in (0.05, 0.15, 0.3):
+    for delay in (0.01, 0.03, 0.05, 0.08, 0.12, 0.17, 0.25, 0.4):
         p = subprocess.Popen([BIN, "run", ID], cwd=ws, env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
