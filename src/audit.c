@@ -264,6 +264,13 @@ static void unlock_stale(struct tocsin_audit *a)
     tocsin_buf_cleanup(&p);
 }
 
+void tocsin_audit_set_fsync(int on)
+{
+    git_libgit2_init();
+    git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, on ? 1 : 0);
+    git_libgit2_shutdown();
+}
+
 const char *tocsin_audit_committer(struct tocsin_audit *a)
 {
     return a->committer;

@@ -40,6 +40,7 @@ int tocsin_ctx_open(struct tocsin_ctx **out, const char *dir,
                              "the workspace config has errors");
         goto fail;
     }
+    tocsin_audit_set_fsync(c->cfg->audit_fsync);
     tocsin_buf_addf(&path, "%s/journal.db", c->ws->state_dir);
     if ((rc = tocsin_mkdirs(c->ws->state_dir, 0700, err)) ||
         (rc = tocsin_journal_open(&c->j, path.ptr, err)) ||

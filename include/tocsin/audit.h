@@ -32,6 +32,11 @@ int tocsin_audit_open(struct tocsin_audit **out, const char *workspace_dir,
                       const char *committer, struct tocsin_error *err);
 void tocsin_audit_free(struct tocsin_audit *a);
 
+/* fsync every object and ref the audit writes (off by default: a killed
+ * process loses nothing either way; a power cut can lose the last commits
+ * without it). */
+void tocsin_audit_set_fsync(int on);
+
 /* Write the branch's first commit (README.md for auditors) unless the
  * branch exists. */
 int tocsin_audit_init(struct tocsin_audit *a, int64_t when,
