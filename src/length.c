@@ -1253,7 +1253,7 @@ static int find_urls(struct tocsin_length *lc, const struct dialect *d,
 
     lc->urls.n = 0;
     /* no '.' means no host, no ':' no scheme (Extractor's shortcut) */
-    if (!u_strchr(s, d->scheme_required ? ':' : '.') || n == 0)
+    if (n == 0 || !u_memchr(s, d->scheme_required ? ':' : '.', n))
         return 0;
     fill_runs(&m);
     i32_reserve(&lc->memo, (size_t)n + 1);

@@ -958,6 +958,26 @@ static void test_x_scheme_less_link_needs_a_real_tld(void **state)
     assert_int_equal(m.length, 22);
 }
 
+/* Found by fuzz_length: the "any '.' at all?" shortcut stopped at U+0000
+ * (and read past the text when there was none). */
+static void test_links_after_a_nul_character_are_found(void **state)
+{
+    const char text[] = "Hi\0 see https://acme.com/x";
+    struct tocsin_error err = TOCSIN_ERROR_INIT;
+    struct tocsin_x_count x;
+    struct tocsin_mastodon_count m;
+
+    (void)state;
+    assert_int_equal(tocsin_x_count(&x, NULL, text, sizeof text - 1, NULL,
+                                    &err), 0);
+    assert_int_equal(x.n_urls, 1);
+    assert_int_equal(x.weighted_length, 8 + 23);
+    assert_int_equal(tocsin_mastodon_count(&m, NULL, text, sizeof text - 1,
+                                           NULL, 0, 0, &err), 0);
+    assert_int_equal(m.n_urls, 1);
+    assert_int_equal(m.length, 8 + 23);
+}
+
 static void test_mastodon_counts_gemini_links_and_remote_mentions(
     void **state)
 {
@@ -1250,6 +1270,7 @@ int main(void)
         cmocka_unit_test(test_zwj_family_is_one_grapheme_everywhere),
         cmocka_unit_test(test_combining_marks_join_their_base),
         cmocka_unit_test(test_x_scheme_less_link_needs_a_real_tld),
+        cmocka_unit_test(test_links_after_a_nul_character_are_found),
         cmocka_unit_test(
             test_mastodon_counts_gemini_links_and_remote_mentions),
         cmocka_unit_test(test_mastodon_limit_is_configurable),
