@@ -24,7 +24,7 @@ local PROVIDERS = { "smtp", "twilio", "mastodon", "file", "http", "webhook",
                     "outbox" }
 local COMMON_OPTS = { "provider", "rate", "concurrency", "timeout",
                       "connect_timeout", "attempts", "max_time",
-                      "quiet_hours" }
+                      "quiet_hours", "ca_file" }
 local PROVIDER_OPTS = {
     smtp = { "url", "user", "password", "from", "starttls",
              "list_unsubscribe", "on_unknown" },
@@ -40,7 +40,12 @@ local PARAM_KINDS = { "string", "number", "integer", "bool", "duration",
 local COMP_KINDS = { "credit", "refund", "coupon", "gift" }
 local JURISDICTIONS = { "us-ca", "eu", "cn", "tw" }
 
-local SECRET = {} -- marks the tables env "NAME" returns
+local SECRET = {} -- the metatable of what env "NAME" returns
+
+local function is_secret(v)
+    -- the metatable hides itself (__metatable): look for the private mark
+    return type(v) == "table" and rawget(v, SECRET) == true
+end
 
 local function list_has(list, v)
     for _, x in ipairs(list) do
@@ -89,7 +94,7 @@ local function suggest(name, candidates)
 end
 
 local function typename(v)
-    if type(v) == "table" and getmetatable(v) == SECRET then
+    if is_secret(v) then
         return "a secret"
     end
     return type(v)
@@ -189,7 +194,8 @@ local function install_config(env)
             finding(line, "env needs a variable name: env \"SMTP_PASS\"")
             name = "INVALID"
         end
-        return setmetatable({ name = name, line = line }, SECRET)
+        return setmetatable({ name = name, line = line, [SECRET] = true },
+            SECRET)
     end
     SECRET.__tostring = function() return "***" end
     SECRET.__concat = function() error("a secret cannot be joined to "
@@ -254,8 +260,8 @@ local function install_config(env)
             local v = t[k]
             if k ~= "provider" and list_has(allowed, k) then
                 local o = { key = k, line = line }
-                if type(v) == "table" and getmetatable(v) == SECRET then
-                    o.env = v.name
+                if is_secret(v) then
+                    o.env = rawget(v, "name")
                 elseif type(v) == "string" or type(v) == "number" then
                     o.value = tostring(v)
                 elseif type(v) == "boolean" then

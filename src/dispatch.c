@@ -377,6 +377,16 @@ static const char *maybe(const struct tocsin_channel_cfg *c, const char *key)
     return o ? tocsin_opt_value(o, NULL) : NULL;
 }
 
+/* A private relay or gateway may carry a certificate from an in-house CA:
+ * `ca_file` names the PEM bundle to trust instead of the system store. */
+static void tls_opts(CURL *e, const struct tocsin_channel_cfg *c)
+{
+    const char *ca = maybe(c, "ca_file");
+
+    if (ca && *ca)
+        curl_easy_setopt(e, CURLOPT_CAINFO, ca);
+}
+
 /* Strip a trailing slash so base URLs join predictably. */
 static void join_url(struct tocsin_buf *out, const char *base,
                      const char *path)
@@ -684,6 +694,7 @@ int tocsin_dispatch_submit(struct tocsin_dispatch *d,
     curl_easy_setopt(x->easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, "http,https,smtp,smtps");
     curl_easy_setopt(x->easy, CURLOPT_USERAGENT, "tocsin/0.1");
+    tls_opts(x->easy, c->cfg);
     switch (c->prov) {
     case P_SMTP:
         rc = smtp_request(x, s, err);
@@ -928,6 +939,7 @@ int tocsin_dispatch_probe(const struct tocsin_config *cfg,
                                 "env secret may be unset)", channel);
     e = curl_easy_init();
     curl_easy_setopt(e, CURLOPT_URL, url);
+    tls_opts(e, c);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 20000L);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -1006,6 +1018,7 @@ int tocsin_twilio_find(int *found, char ref[192],
     memset(&tmp, 0, sizeof tmp);
     tmp.resp = resp;
     curl_easy_setopt(e, CURLOPT_URL, url.ptr);
+    tls_opts(e, c);
     curl_easy_setopt(e, CURLOPT_USERNAME, sid);
     curl_easy_setopt(e, CURLOPT_PASSWORD, token);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
